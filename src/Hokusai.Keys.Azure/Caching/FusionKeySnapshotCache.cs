@@ -1,0 +1,93 @@
+using Hokusai.Keys.Security;
+using Hokusai.Keys.Validation;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
+
+namespace Hokusai.Keys.Azure.Caching;
+
+/// <summary>
+/// The key cache: FusionCache with an in-process L1, Redis as L2 and the Redis backplane, so a change on one instance
+/// evicts the entry on every instance (docs/architecture.md explains why FusionCache rather than HybridCache).
+/// Entries are keyed by the pepper's fingerprint and the key id; invalidation removes the entries of the current and
+/// the previous pepper, so a pepper rotation never leaves a stale entry behind.
+/// </summary>
+internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
+{
+    private readonly FusionCache _cache;
+    private readonly FusionCacheEntryOptions _found;
+    private readonly FusionCacheEntryOptions _missing;
+    private readonly FusionCacheEntryOptions _invalidate;
+    private readonly string _fingerprint;
+    private readonly string[] _allFingerprints;
+
+    public FusionKeySnapshotCache(
+        IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, ILoggerFactory loggerFactory)
+    {
+        var settings = options.Value;
+        var redisTimeout = TimeSpan.FromMilliseconds(250);
+        _found = new FusionCacheEntryOptions
+        {
+            Duration = TimeSpan.FromSeconds(settings.SharedSeconds),
+            MemoryCacheDuration = TimeSpan.FromSeconds(settings.LocalSeconds),
+            DistributedCacheHardTimeout = redisTimeout,
+            AllowBackgroundDistributedCacheOperations = true,
+            AllowBackgroundBackplaneOperations = true,
+        };
+        _missing = _found.Duplicate();
+        _missing.Duration = TimeSpan.FromSeconds(settings.NotFoundSeconds);
+        _missing.MemoryCacheDuration = TimeSpan.FromSeconds(Math.Min(settings.NotFoundSeconds, settings.LocalSeconds));
+        // A revocation must have reached Redis and the backplane before its response is sent.
+        _invalidate = _found.Duplicate();
+        _invalidate.AllowBackgroundDistributedCacheOperations = false;
+        _invalidate.AllowBackgroundBackplaneOperations = false;
+        _invalidate.DistributedCacheHardTimeout = TimeSpan.FromSeconds(1);
+
+        _cache = new FusionCache(
+            new FusionCacheOptions
+            {
+                CacheName = "hokusai-keys",
+                CacheKeyPrefix = redis.KeyPrefix + ":key:",
+                BackplaneChannelPrefix = redis.KeyPrefix + ":backplane",
+                DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2),
+                BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2),
+                DefaultEntryOptions = _found,
+            },
+            logger: loggerFactory.CreateLogger<FusionCache>());
+
+        if (redis.IsConfigured)
+        {
+            _cache.SetupDistributedCache(
+                new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetAsync }),
+                new FusionCacheSystemTextJsonSerializer());
+            _cache.SetupBackplane(new RedisBackplane(
+                new RedisBackplaneOptions { ConnectionMultiplexerFactory = redis.GetAsync },
+                loggerFactory.CreateLogger<RedisBackplane>()));
+        }
+
+        _fingerprint = digester.Fingerprint;
+        _allFingerprints = digester.AllFingerprints;
+    }
+
+    public async ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var entry = await _cache.TryGetAsync<KeySnapshot>(CacheKey(_fingerprint, keyId), token: cancellationToken);
+        return entry.HasValue ? entry.Value : null;
+    }
+
+    public ValueTask SetAsync(KeySnapshot snapshot, CancellationToken cancellationToken) =>
+        _cache.SetAsync(CacheKey(_fingerprint, snapshot.Id), snapshot, snapshot.Exists ? _found : _missing, token: cancellationToken);
+
+    public async ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken)
+    {
+        foreach (var fingerprint in _allFingerprints)
+            await _cache.RemoveAsync(CacheKey(fingerprint, keyId), _invalidate, cancellationToken);
+    }
+
+    private static string CacheKey(string fingerprint, string keyId) => string.Concat(fingerprint, ":", keyId);
+
+    public void Dispose() => _cache.Dispose();
+}

@@ -1,0 +1,52 @@
+namespace Hokusai.Keys.Azure;
+
+/// <summary>
+/// Settings section <c>Hokusai:Storage</c>. Locally a connection string (<c>UseDevelopmentStorage=true</c> for Azurite);
+/// in Azure the service URIs with a managed identity (<see cref="ManagedIdentityClientId"/> for a user-assigned one).
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Hokusai:Storage";
+
+    [NotRequiredInAzure("Azure uses the service URIs with a managed identity.")]
+    public string? ConnectionString { get; set; }
+
+    public string? TableServiceUri { get; set; }
+
+    public string? QueueServiceUri { get; set; }
+
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>Prefix of every table and queue name (letters and digits), so environments or test runs can share an account.</summary>
+    public string TablePrefix { get; set; } = "";
+}
+
+/// <summary>Settings section <c>Hokusai:Redis</c>. Empty connection string: in-process cache only (single instance).</summary>
+public sealed class RedisOptions
+{
+    public const string SectionName = "Hokusai:Redis";
+
+    /// <summary>StackExchange.Redis configuration, e.g. <c>localhost:6379</c> or <c>name.redis.cache.windows.net:6380,ssl=true,password=…</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Prefix of every Redis key and channel, so environments or test runs can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "hk";
+
+    /// <summary>Connect/sync/async timeouts: a dead Redis must cost milliseconds, not seconds.</summary>
+    public int TimeoutMilliseconds { get; set; } = 250;
+}
+
+/// <summary>Settings section <c>Hokusai:Cache</c>: how long validation results may be reused.</summary>
+public sealed class CacheOptions
+{
+    public const string SectionName = "Hokusai:Cache";
+
+    /// <summary>In-process (L1) lifetime. Bounds how long a revocation made while Redis is down can go unseen elsewhere.</summary>
+    public int LocalSeconds { get; set; } = 30;
+
+    /// <summary>Redis (L2) lifetime.</summary>
+    public int SharedSeconds { get; set; } = 600;
+
+    /// <summary>Lifetime of a "no such key" entry.</summary>
+    public int NotFoundSeconds { get; set; } = 10;
+}

@@ -1,0 +1,58 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Hokusai.Keys.Azure.Tables;
+
+/// <summary>The table clients, named with the configured prefix. Tables are created once, on start.</summary>
+internal sealed class StorageTables
+{
+    private Task? _created;
+
+    public StorageTables(IOptions<StorageOptions> options)
+    {
+        var settings = options.Value;
+        var clientOptions = new TableClientOptions();
+        // Fail fast on a dead endpoint: validation answers 503 rather than hanging.
+        clientOptions.Retry.MaxRetries = 2;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+
+        Service = !string.IsNullOrEmpty(settings.ConnectionString)
+            ? new TableServiceClient(settings.ConnectionString, clientOptions)
+            : !string.IsNullOrEmpty(settings.TableServiceUri)
+                ? new TableServiceClient(new Uri(settings.TableServiceUri), AzureCredentials.Create(settings.ManagedIdentityClientId), clientOptions)
+                : throw new InvalidOperationException($"Set {StorageOptions.SectionName}:ConnectionString or {StorageOptions.SectionName}:TableServiceUri.");
+        var prefix = settings.TablePrefix;
+        Keys = Service.GetTableClient(prefix + "keys");
+        Index = Service.GetTableClient(prefix + "keyindex");
+        Usage = Service.GetTableClient(prefix + "keyusage");
+    }
+
+    public TableServiceClient Service { get; }
+    public TableClient Keys { get; }
+    public TableClient Index { get; }
+    public TableClient Usage { get; }
+
+    /// <summary>Creates missing tables once; a failed attempt (storage down) is retried on the next call.</summary>
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled) _created = created = CreateAllAsync();
+        return created.WaitAsync(cancellationToken);
+    }
+
+    private async Task CreateAllAsync()
+    {
+        await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync());
+    }
+}
+
+internal static class AzureCredentials
+{
+    /// <summary>DefaultAzureCredential, pinned to a user-assigned identity when its client id is configured.</summary>
+    public static TokenCredential Create(string? managedIdentityClientId) =>
+        new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = managedIdentityClientId });
+}

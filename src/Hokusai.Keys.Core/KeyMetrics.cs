@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Hokusai.Keys;
+
+/// <summary>All metrics of the meter <c>Hokusai.Keys</c> (docs/operations.md lists them with suggested alerts).</summary>
+public sealed class KeyMetrics
+{
+    public const string MeterName = "Hokusai.Keys";
+
+    private readonly Counter<long> _validations;
+    private readonly Histogram<double> _validationDuration;
+    private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _bcrypt;
+    private readonly Counter<long> _dependencyErrors;
+    private readonly Counter<long> _usageEventsDropped;
+    private readonly Counter<long> _rateLimitFallbacks;
+
+    public KeyMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _validations = meter.CreateCounter<long>("hokusai.validations", "{validation}", "Key validations by outcome code and endpoint.");
+        _validationDuration = meter.CreateHistogram<double>("hokusai.validation.duration", "s", "Time to validate a key, by cache level that answered.");
+        _cacheLookups = meter.CreateCounter<long>("hokusai.cache.lookups", "{lookup}", "Key cache lookups by result (hit, miss).");
+        _bcrypt = meter.CreateCounter<long>("hokusai.bcrypt.verifications", "{verification}", "bcrypt verifications (cache misses that needed the slow hash).");
+        _dependencyErrors = meter.CreateCounter<long>("hokusai.dependency.errors", "{error}", "Failed calls to Redis or Table Storage, by dependency.");
+        _usageEventsDropped = meter.CreateCounter<long>("hokusai.usage.events_dropped", "{event}", "Usage events lost because the in-process buffer was full.");
+        _rateLimitFallbacks = meter.CreateCounter<long>("hokusai.ratelimit.fallbacks", "{decision}", "Rate-limit decisions made without Redis, by failure mode.");
+    }
+
+    public void Validation(string code, string endpoint, long startTimestamp, bool cached)
+    {
+        _validations.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("endpoint", endpoint));
+        _validationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("cached", cached));
+    }
+
+    public void CacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+
+    public void BcryptVerification() => _bcrypt.Add(1);
+
+    public void DependencyError(string dependency) => _dependencyErrors.Add(1, new KeyValuePair<string, object?>("dependency", dependency));
+
+    public void UsageEventsDropped(long count) => _usageEventsDropped.Add(count);
+
+    public void RateLimitFallback(string mode) => _rateLimitFallbacks.Add(1, new KeyValuePair<string, object?>("mode", mode));
+}

@@ -1,0 +1,68 @@
+namespace Hokusai.Keys.Keys;
+
+/// <summary>Requests per window: a token bucket of capacity <see cref="Limit"/> refilled at Limit/WindowSeconds per second.</summary>
+public sealed record RateLimitPolicy(int Limit, int WindowSeconds);
+
+public enum KeyStatus
+{
+    Active,
+    Revoked,
+    Expired,
+}
+
+/// <summary>
+/// A stored API key. Holds the bcrypt hash of the secret, never the secret. <see cref="IsPending"/> marks a key
+/// that a rotation created but has not yet linked to its predecessor: it is invisible until then.
+/// </summary>
+public sealed record ApiKeyRecord
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Owner { get; init; }
+    public required KeyEnvironment Environment { get; init; }
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+    public RateLimitPolicy? RateLimit { get; init; }
+    public IReadOnlyList<string> AllowedIps { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
+    public DateTimeOffset? LastUsedAt { get; init; }
+    public string? RotatedFromId { get; init; }
+    public string? RotatedToId { get; init; }
+    public required string SecretHash { get; init; }
+    public required string HashScheme { get; init; }
+    public bool IsPending { get; init; }
+
+    public string Prefix => ApiKeyFormat.DisplayPrefix(Environment, Id);
+
+    public KeyStatus StatusAt(DateTimeOffset now) =>
+        RevokedAt is not null ? KeyStatus.Revoked
+        : ExpiresAt is { } expires && expires <= now ? KeyStatus.Expired
+        : KeyStatus.Active;
+}
+
+public static class KeyStatusNames
+{
+    public const string Active = "active";
+    public const string Revoked = "revoked";
+    public const string Expired = "expired";
+
+    public static string ToWire(this KeyStatus status) => status switch
+    {
+        KeyStatus.Revoked => Revoked,
+        KeyStatus.Expired => Expired,
+        _ => Active,
+    };
+
+    public static bool TryParse(string? value, out KeyStatus status)
+    {
+        switch (value)
+        {
+            case Active: status = KeyStatus.Active; return true;
+            case Revoked: status = KeyStatus.Revoked; return true;
+            case Expired: status = KeyStatus.Expired; return true;
+            default: status = default; return false;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Management;
+
+/// <summary>Body of <c>POST /api/keys</c>. Checked by <see cref="KeyRules"/>.</summary>
+public sealed class CreateKeyRequest
+{
+    public string? Name { get; set; }
+    public string? Owner { get; set; }
+    public string? Environment { get; set; }
+    public List<string>? Scopes { get; set; }
+    public RateLimitPolicy? RateLimit { get; set; }
+    public List<string>? AllowedIps { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public long? ExpiresInSeconds { get; set; }
+    public Dictionary<string, string>? Metadata { get; set; }
+}
+
+/// <summary>
+/// Body of <c>PATCH /api/keys/{id}</c>: merge-patch semantics. A property that is absent is left alone; present with
+/// null clears it (expiresAt, rateLimit) or empties it (scopes, allowedIps, metadata). Setters record presence.
+/// </summary>
+public sealed class UpdateKeyRequest
+{
+    private string? _name;
+    private List<string>? _scopes;
+    private RateLimitPolicy? _rateLimit;
+    private List<string>? _allowedIps;
+    private DateTimeOffset? _expiresAt;
+    private Dictionary<string, string>? _metadata;
+
+    public string? Name { get => _name; set { _name = value; HasName = true; } }
+    public List<string>? Scopes { get => _scopes; set { _scopes = value; HasScopes = true; } }
+    public RateLimitPolicy? RateLimit { get => _rateLimit; set { _rateLimit = value; HasRateLimit = true; } }
+    public List<string>? AllowedIps { get => _allowedIps; set { _allowedIps = value; HasAllowedIps = true; } }
+    public DateTimeOffset? ExpiresAt { get => _expiresAt; set { _expiresAt = value; HasExpiresAt = true; } }
+    public Dictionary<string, string>? Metadata { get => _metadata; set { _metadata = value; HasMetadata = true; } }
+
+    internal bool HasName { get; private set; }
+    internal bool HasScopes { get; private set; }
+    internal bool HasRateLimit { get; private set; }
+    internal bool HasAllowedIps { get; private set; }
+    internal bool HasExpiresAt { get; private set; }
+    internal bool HasMetadata { get; private set; }
+}
+
+/// <summary>Body of <c>POST /api/keys/{id}/rotate</c>.</summary>
+public sealed class RotateKeyRequest
+{
+    /// <summary>How long the old key keeps working; 0 revokes it now. Default one day.</summary>
+    public long? GracePeriodSeconds { get; set; }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Validation;
+
+/// <summary>
+/// What the key cache holds for a key id: the public fields validation needs and the digest of the secret that bcrypt
+/// verified. It never holds the plaintext or the bcrypt hash, so a cache dump cannot test guesses.
+/// <see cref="Exists"/> false is a short-lived "no such key" entry.
+/// </summary>
+public sealed class KeySnapshot
+{
+    private IpAllowList? _allowList;
+
+    public required string Id { get; init; }
+    public bool Exists { get; init; } = true;
+    public string Owner { get; init; } = "";
+    public string Name { get; init; } = "";
+    public KeyEnvironment Environment { get; init; }
+    public string[] Scopes { get; init; } = [];
+    public RateLimitPolicy? RateLimit { get; init; }
+    public string[] AllowedIps { get; init; } = [];
+    public Dictionary<string, string> Metadata { get; init; } = [];
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
+    public byte[]? VerifiedDigest { get; init; }
+
+    [JsonIgnore]
+    public IpAllowList AllowList => _allowList ??= IpAllowList.FromStored(AllowedIps);
+
+    public static KeySnapshot Missing(string keyId) => new() { Id = keyId, Exists = false };
+
+    public static KeySnapshot From(ApiKeyRecord record, byte[] verifiedDigest) => new()
+    {
+        Id = record.Id,
+        Owner = record.Owner,
+        Name = record.Name,
+        Environment = record.Environment,
+        Scopes = [.. record.Scopes],
+        RateLimit = record.RateLimit,
+        AllowedIps = [.. record.AllowedIps],
+        Metadata = new Dictionary<string, string>(record.Metadata),
+        ExpiresAt = record.ExpiresAt,
+        RevokedAt = record.RevokedAt,
+        VerifiedDigest = verifiedDigest,
+    };
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using Hokusai.Keys.Keys;
+using Hokusai.Keys.Security;
+using Hokusai.Keys.Storage;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+
+namespace Hokusai.Keys.Validation;
+
+public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot? Key)
+{
+    public bool IsValid => Code == ValidationCode.Valid;
+}
+
+/// <summary>
+/// The one validator behind verify, authorize and management authentication. Checks, in order: format and checksum
+/// (no I/O) → exists (with the right secret) → revoked → expired → client IP → scopes.
+/// A cached key costs one cache hit, one HMAC and a constant-time compare. A miss costs one Table read and one
+/// bcrypt verify, shared by all concurrent requests with the same key (single-flight); wrong secrets are remembered
+/// briefly so a flood of them cannot keep bcrypt busy.
+/// </summary>
+public sealed partial class KeyValidator(
+    IKeyStore store,
+    IKeySnapshotCache cache,
+    ISecretHasher hasher,
+    SecretDigester digester,
+    TimeProvider time,
+    KeyMetrics metrics,
+    ILogger<KeyValidator> logger)
+{
+    private static readonly TimeSpan FailedSecretMemory = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<KeySnapshot?>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly MemoryCache _failedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    public async ValueTask<ValidationResult> ValidateAsync(
+        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, string endpoint, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (result, cached) = await ValidateCoreAsync(presentedKey, clientIp, requiredScopes, cancellationToken);
+        metrics.Validation(result.Code.ToWire(), endpoint, started, cached);
+        return result;
+    }
+
+    private async ValueTask<(ValidationResult, bool Cached)> ValidateCoreAsync(
+        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, CancellationToken cancellationToken)
+    {
+        if (!ApiKeyFormat.TryParse(presentedKey, out var parsed)) return (new(ValidationCode.Malformed, null), true);
+
+        var digest = new byte[SecretDigester.DigestLength];
+        digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
+        var keyId = parsed.KeyId;
+
+        var snapshot = await cache.TryGetAsync(keyId, cancellationToken);
+        metrics.CacheLookup(snapshot is not null);
+        var cached = snapshot is not null;
+        if (snapshot is null)
+        {
+            try
+            {
+                snapshot = await LoadAndVerifyOnceAsync(keyId, parsed, digest);
+            }
+            catch (StorageUnavailableException)
+            {
+                return (new(ValidationCode.Unavailable, null), false);
+            }
+            if (snapshot is null) return (new(ValidationCode.NotFound, null), false);
+        }
+
+        if (!snapshot.Exists || snapshot.VerifiedDigest is null || !CryptographicOperations.FixedTimeEquals(snapshot.VerifiedDigest, digest))
+            return (new(ValidationCode.NotFound, null), cached);
+
+        return (new(Check(snapshot, clientIp, requiredScopes), snapshot), cached);
+    }
+
+    private ValidationCode Check(KeySnapshot key, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes)
+    {
+        if (key.RevokedAt is not null) return ValidationCode.Revoked;
+        if (key.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return ValidationCode.Expired;
+        if (!key.AllowList.Allows(clientIp)) return ValidationCode.IpNotAllowed;
+        if (requiredScopes is not null)
+        {
+            foreach (var scope in requiredScopes)
+                if (Array.IndexOf(key.Scopes, scope) < 0) return ValidationCode.InsufficientScope;
+        }
+        return ValidationCode.Valid;
+    }
+
+    /// <summary>Null when the secret is wrong; a snapshot with Exists=false when there is no such key.</summary>
+    private async Task<KeySnapshot?> LoadAndVerifyOnceAsync(string keyId, ParsedApiKey parsed, byte[] digest)
+    {
+        var flightKey = string.Concat(keyId, Convert.ToBase64String(digest));
+        if (_failedSecrets.TryGetValue(flightKey, out _)) return null;
+
+        var secret = parsed.Secret.ToString();
+        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<KeySnapshot?>>(() => LoadAndVerifyAsync(keyId, secret, digest, flightKey)));
+        try
+        {
+            return await flight.Value;
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<KeySnapshot?>>>(flightKey, flight));
+        }
+    }
+
+    private async Task<KeySnapshot?> LoadAndVerifyAsync(string keyId, string secret, byte[] digest, string flightKey)
+    {
+        // The flight is shared, so no single caller's cancellation may abort it.
+        var cancellationToken = CancellationToken.None;
+
+        // A flight that finished just before this one started has already filled the cache.
+        var again = await cache.TryGetAsync(keyId, cancellationToken);
+        if (again is not null) return again;
+
+        var stored = await store.GetAsync(keyId, cancellationToken);
+        if (stored is null || stored.Record.IsPending)
+        {
+            var missing = KeySnapshot.Missing(keyId);
+            await cache.SetAsync(missing, cancellationToken);
+            return missing;
+        }
+
+        var record = stored.Record;
+        if (!hasher.Verify(secret, record.SecretHash, record.HashScheme))
+        {
+            LogWrongSecret(logger, keyId);
+            _failedSecrets.Set(flightKey, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = FailedSecretMemory });
+            return null;
+        }
+
+        var snapshot = KeySnapshot.From(record, digest);
+        await cache.SetAsync(snapshot, cancellationToken);
+        return snapshot;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrong secret presented for key {KeyId}")]
+    private static partial void LogWrongSecret(ILogger logger, string keyId);
+}

@@ -1,0 +1,38 @@
+namespace Hokusai.Keys.Validation;
+
+/// <summary>Outcome codes of verify/authorize, in the order the checks run.</summary>
+public enum ValidationCode
+{
+    Valid,
+    Malformed,
+    NotFound,
+    Revoked,
+    Expired,
+    IpNotAllowed,
+    InsufficientScope,
+    RateLimited,
+    QuotaExceeded,
+    /// <summary>The key is not cached and storage cannot be reached: never answered as valid.</summary>
+    Unavailable,
+}
+
+public static class ValidationCodeNames
+{
+    public static string ToWire(this ValidationCode code) => code switch
+    {
+        ValidationCode.Valid => "VALID",
+        ValidationCode.Malformed => "MALFORMED",
+        ValidationCode.NotFound => "NOT_FOUND",
+        ValidationCode.Revoked => "REVOKED",
+        ValidationCode.Expired => "EXPIRED",
+        ValidationCode.IpNotAllowed => "IP_NOT_ALLOWED",
+        ValidationCode.InsufficientScope => "INSUFFICIENT_SCOPE",
+        ValidationCode.RateLimited => "RATE_LIMITED",
+        ValidationCode.QuotaExceeded => "QUOTA_EXCEEDED",
+        _ => "UNAVAILABLE",
+    };
+
+    /// <summary>Codes that mean "who are you?" (401) rather than "you may not" (403).</summary>
+    public static bool IsAuthenticationFailure(this ValidationCode code) =>
+        code is ValidationCode.Malformed or ValidationCode.NotFound or ValidationCode.Revoked or ValidationCode.Expired;
+}
