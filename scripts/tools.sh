@@ -1,0 +1,47 @@
+# Shared by run.sh and test.sh: installs what is missing on a fresh Debian machine with the .NET SDK and Node.
+# Azurite is pinned in .tools/ (npm); redis-server comes from apt when we are root.
+
+AZURITE_VERSION=3.35.0
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="$REPO_ROOT/.tools"
+AZURITE_BIN="$TOOLS_DIR/node_modules/.bin/azurite"
+
+log() { printf '\033[1;34m[hokusai]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[hokusai]\033[0m %s\n' "$*" >&2; exit 1; }
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "The .NET SDK (10.0) is required: https://dot.net"
+}
+
+ensure_azurite() {
+  if [ -x "$AZURITE_BIN" ] && [ "$(cat "$TOOLS_DIR/.azurite-version" 2>/dev/null)" = "$AZURITE_VERSION" ]; then return; fi
+  command -v npm >/dev/null 2>&1 || die "Node.js and npm are required to install Azurite."
+  log "Installing Azurite $AZURITE_VERSION into .tools/ ..."
+  mkdir -p "$TOOLS_DIR"
+  [ -f "$TOOLS_DIR/package.json" ] || echo '{ "private": true }' > "$TOOLS_DIR/package.json"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >&2) || die "npm install azurite failed"
+  echo "$AZURITE_VERSION" > "$TOOLS_DIR/.azurite-version"
+}
+
+ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "Installing redis-server with apt ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) || die "apt-get install redis-server failed"
+    # The package starts a system service on 6379; we run our own instances.
+    (service redis-server stop || systemctl stop redis-server) >/dev/null 2>&1 || true
+  else
+    die "redis-server is missing: install it (sudo apt-get install redis-server) and run again."
+  fi
+}
+
+# wait_for_port HOST PORT SECONDS
+wait_for_port() {
+  local host=$1 port=$2 deadline=$((SECONDS + $3))
+  while ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -1,0 +1,82 @@
+using Hokusai.Keys.Api.Handlers;
+using Hokusai.Keys.Api.Http;
+using Hokusai.Keys.Api.Models;
+using Hokusai.Keys.Management;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hokusai.Keys.Api;
+
+/// <summary>
+/// One route of the API: its name (the Function's name too), method, template, handler, OpenAPI description and JSON
+/// body type. The body type is documentation only: neither host rejects a request for its Content-Type.
+/// </summary>
+public sealed record ApiEndpoint(
+    string Name,
+    string Method,
+    string Route,
+    Func<IServiceProvider, HttpRequest, string?, Task<ApiResult>> Handler,
+    Action<RouteHandlerBuilder> Describe,
+    Type? Body = null)
+{
+    public bool HasId => Route.Contains("{id}", StringComparison.Ordinal);
+}
+
+/// <summary>The route table of the standalone server. The Functions app declares the same routes with attributes; a test compares the two.</summary>
+public static class ApiEndpoints
+{
+    private const string Json = "application/json";
+    private const string ProblemJson = "application/problem+json";
+
+    public static IReadOnlyList<ApiEndpoint> All { get; } =
+    [
+        new("CreateKey", "POST", ApiRoutes.Keys, (sp, r, _) => Keys(sp).CreateKeyAsync(r),
+            b => Management(b, "Create a key; the response holds the plaintext key, shown only this once.")
+                .Produces<KeyResource>(201, Json).Produces<ProblemResponse>(400, ProblemJson),
+            typeof(CreateKeyRequest)),
+        new("ListKeys", "GET", ApiRoutes.Keys, (sp, r, _) => Keys(sp).ListKeysAsync(r),
+            b => Management(b, "List keys newest first. Query: owner, status (active|revoked|expired), limit (1–100, default 50), cursor.")
+                .Produces<KeyListResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)),
+        new("GetKey", "GET", ApiRoutes.Key, (sp, r, id) => Keys(sp).GetKeyAsync(r, id!),
+            b => Management(b, "Get one key.").Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+        new("UpdateKey", "PATCH", ApiRoutes.Key, (sp, r, id) => Keys(sp).UpdateKeyAsync(r, id!),
+            b => Management(b, "Change name, scopes, rateLimit, allowedIps, expiresAt or metadata (merge-patch: absent fields stay).")
+                .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson),
+            typeof(UpdateKeyRequest)),
+        new("RevokeKey", "POST", ApiRoutes.RevokeKey, (sp, r, id) => Keys(sp).RevokeKeyAsync(r, id!),
+            b => Management(b, "Revoke a key (idempotent). Every instance refuses it within a second.")
+                .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+        new("RotateKey", "POST", ApiRoutes.RotateKey, (sp, r, id) => Keys(sp).RotateKeyAsync(r, id!),
+            b => Management(b, "Replace a key by a new one; the old one keeps working for gracePeriodSeconds (default 86400; 0 revokes it now).")
+                .Produces<RotateKeyResponse>(201, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson),
+            typeof(RotateKeyRequest)),
+        new("ListKeyEvents", "GET", ApiRoutes.KeyEvents, (sp, r, id) => Keys(sp).ListKeyEventsAsync(r, id!),
+            b => Management(b, "The key's audit trail, newest first. Query: limit (1–100, default 50), cursor.")
+                .Produces<KeyEventListResponse>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+        new("VerifyKey", "POST", ApiRoutes.Verify, (sp, r, _) => Validation(sp).VerifyAsync(r),
+            b => b.WithTags("Validation").WithSummary("Check a key; always 200 for a well-formed request, the answer is data.")
+                .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(503, ProblemJson),
+            typeof(VerifyRequest)),
+        new("Authorize", "GET", ApiRoutes.Authorize, (sp, r, _) => Validation(sp).AuthorizeAsync(r),
+            b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes. 204 with X-Hokusai-* headers, else 401/403 problem.")
+                .Produces(204).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
+                .Produces<ProblemResponse>(503, ProblemJson)),
+        new("Health", "GET", ApiRoutes.Health, (sp, r, _) => System(sp).HealthAsync(r),
+            b => b.WithTags("System").WithSummary("200 when storage answers, 503 otherwise, with each dependency's status.")
+                .Produces<HealthResponse>(200, Json).Produces<HealthResponse>(503, Json)),
+        new("OpenApi", "GET", ApiRoutes.OpenApi, (sp, r, _) => System(sp).OpenApiAsync(r),
+            b => b.WithTags("System").WithSummary("This OpenAPI document.").Produces(200, contentType: Json)),
+    ];
+
+    private static RouteHandlerBuilder Management(RouteHandlerBuilder builder, string summary) =>
+        builder.WithTags("Keys").WithSummary(summary)
+            .Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson).Produces<ProblemResponse>(503, ProblemJson);
+
+    private static KeysApi Keys(IServiceProvider services) => services.GetRequiredService<KeysApi>();
+    private static ValidationApi Validation(IServiceProvider services) => services.GetRequiredService<ValidationApi>();
+    private static SystemApi System(IServiceProvider services) => services.GetRequiredService<SystemApi>();
+}

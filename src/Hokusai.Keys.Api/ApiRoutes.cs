@@ -1,0 +1,16 @@
+namespace Hokusai.Keys.Api;
+
+/// <summary>Route templates below the <c>/api</c> prefix, shared by the Functions attributes and the server's route table.</summary>
+public static class ApiRoutes
+{
+    public const string Prefix = "api";
+    public const string Keys = "keys";
+    public const string Key = "keys/{id}";
+    public const string RevokeKey = "keys/{id}/revoke";
+    public const string RotateKey = "keys/{id}/rotate";
+    public const string KeyEvents = "keys/{id}/events";
+    public const string Verify = "keys/verify";
+    public const string Authorize = "authorize";
+    public const string Health = "health";
+    public const string OpenApi = "openapi.json";
+}

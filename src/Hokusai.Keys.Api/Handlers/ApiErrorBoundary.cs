@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Hokusai.Keys.Api.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Hokusai.Keys.Api.Handlers;
+
+/// <summary>Turns every failure of a handler into a problem response: domain errors by kind, storage outages as 503, bugs as a 500 without details.</summary>
+public sealed partial class ApiErrorBoundary(ILogger<ApiErrorBoundary> logger)
+{
+    public async Task<ApiResult> RunAsync(HttpRequest request, Func<CancellationToken, Task<ApiResult>> handler)
+    {
+        try
+        {
+            return await handler(request.HttpContext.RequestAborted);
+        }
+        catch (DomainException ex)
+        {
+            return Problems.From(ex);
+        }
+        catch (StorageUnavailableException)
+        {
+            return Problems.Unavailable("Key storage is unavailable; try again shortly.");
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return Problems.From(new DomainException(DomainErrorKind.Conflict, ErrorCodes.ConcurrentUpdate, "The key was changed by another request; try again."));
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return ApiResult.Empty(499);
+        }
+        catch (Exception ex)
+        {
+            var traceId = Activity.Current?.TraceId.ToString() ?? request.HttpContext.TraceIdentifier;
+            // Type and stack only: messages of our exceptions never hold keys, but third-party ones are not ours to trust.
+            LogUnhandled(logger, ex.GetType().FullName ?? "?", request.Method, request.Path, traceId, ex.StackTrace ?? "");
+            return ApiResult.Problem(ProblemResponse.Create(500, ErrorCodes.InternalError, $"An unexpected error occurred (trace {traceId})."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in {Method} {Path} (trace {TraceId}) {StackTrace}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string path, string traceId, string stackTrace);
+}

@@ -1,0 +1,47 @@
+using Hokusai.Keys.Api.Http;
+using Hokusai.Keys.Management;
+using Hokusai.Keys.Validation;
+using Microsoft.AspNetCore.Http;
+
+namespace Hokusai.Keys.Api.Handlers;
+
+public enum Access
+{
+    Read,
+    Write,
+}
+
+/// <summary>Authenticates management callers through the same validator as verify/authorize, then checks their scope.</summary>
+public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpResolver clientIps)
+{
+    public readonly record struct Outcome(Caller? Caller, ApiResult? Problem);
+
+    public async Task<Outcome> AuthenticateAsync(HttpRequest request, Access access)
+    {
+        var presented = PresentedKey.From(request, allowQuery: false);
+        if (string.IsNullOrEmpty(presented))
+            return new(null, Problems.Unauthorized(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'."));
+
+        var ip = clientIps.Resolve(request.HttpContext);
+        var result = await validator.ValidateAsync(presented, ip, null, "management", request.HttpContext.RequestAborted);
+        switch (result.Code)
+        {
+            case ValidationCode.Valid:
+                break;
+            case ValidationCode.Unavailable:
+                return new(null, Problems.Unavailable("Key storage is unavailable; the caller's key could not be checked."));
+            case ValidationCode.IpNotAllowed:
+                return new(null, Problems.Forbidden(result.Code.ToWire(), "The API key may not be used from this address."));
+            default:
+                return new(null, Problems.Unauthorized(ErrorCodes.Unauthenticated, $"The API key was refused ({result.Code.ToWire()})."));
+        }
+
+        var key = result.Key!;
+        var caller = new Caller(key.Id, key.Owner, key.Scopes, ip?.ToString());
+        var allowed = access == Access.Read ? caller.CanRead : caller.CanWrite;
+        return allowed
+            ? new(caller, null)
+            : new(null, Problems.Forbidden(ErrorCodes.InsufficientScope,
+                access == Access.Read ? "This route needs scope 'keys:read', 'keys:write' or 'admin'." : "This route needs scope 'keys:write' or 'admin'."));
+    }
+}

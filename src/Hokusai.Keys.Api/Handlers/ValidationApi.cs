@@ -1,0 +1,92 @@
+using System.Net;
+using Hokusai.Keys.Api.Http;
+using Hokusai.Keys.Api.Models;
+using Hokusai.Keys.Keys;
+using Hokusai.Keys.Validation;
+using Microsoft.AspNetCore.Http;
+
+namespace Hokusai.Keys.Api.Handlers;
+
+/// <summary>The hot path: <c>POST /api/keys/verify</c> (answer as data) and <c>GET /api/authorize</c> (answer as status, for gateways).</summary>
+public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clientIps, ApiErrorBoundary boundary)
+{
+    public const string RequiredScopesHeader = "X-Required-Scopes";
+    public const int MaxRequiredScopes = 32;
+
+    public Task<ApiResult> VerifyAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
+    {
+        var body = await RequestBody.ReadAsync<VerifyRequest>(request, required: true, ct);
+        if (body.Problem is not null) return body.Problem;
+        var verify = body.Value!;
+
+        var errors = new Dictionary<string, string[]>();
+        if (verify.Key is null) errors["key"] = ["is required"];
+        IPAddress? ip = null;
+        if (verify.Ip is not null && !IPAddress.TryParse(verify.Ip, out ip)) errors["ip"] = ["must be an IPv4 or IPv6 address"];
+        if (verify.RequiredScopes is { Count: > MaxRequiredScopes }) errors["requiredScopes"] = [$"at most {MaxRequiredScopes} scopes"];
+        if (verify.RequiredScopes?.Any(s => s is null) == true) errors["requiredScopes"] = ["must be strings"];
+        if (errors.Count > 0) return Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
+
+        var result = await validator.ValidateAsync(verify.Key, ip, verify.RequiredScopes, "verify", ct);
+        if (result.Code == ValidationCode.Unavailable)
+            return Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly.");
+        return ApiResult.Json(StatusCodes.Status200OK, new VerifyResponse(result.IsValid, result.Code.ToWire()) { Key = Describe(result) });
+    });
+
+    public Task<ApiResult> AuthorizeAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
+    {
+        var presented = PresentedKey.From(request, allowQuery: true);
+        if (string.IsNullOrEmpty(presented))
+            return Problems.Unauthorized("MISSING_KEY", "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='.");
+
+        var required = ParseScopes(request.Headers[RequiredScopesHeader].ToString());
+        if (required is { Length: > MaxRequiredScopes })
+            return Problems.BadRequest(ErrorCodes.ValidationFailed, $"At most {MaxRequiredScopes} required scopes.");
+
+        var result = await validator.ValidateAsync(presented, clientIps.Resolve(request.HttpContext), required, "authorize", ct);
+        var code = result.Code;
+        if (code == ValidationCode.Valid)
+        {
+            var key = result.Key!;
+            return ApiResult.Empty(StatusCodes.Status204NoContent)
+                .WithHeader("X-Hokusai-Key-Id", key.Id)
+                .WithHeader("X-Hokusai-Owner", key.Owner)
+                .WithHeader("X-Hokusai-Scopes", string.Join(' ', key.Scopes));
+        }
+        if (code == ValidationCode.Unavailable)
+            return Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly.");
+        return code.IsAuthenticationFailure()
+            ? Problems.Unauthorized(code.ToWire(), DetailOf(code))
+            : Problems.Forbidden(code.ToWire(), DetailOf(code));
+    });
+
+    private static VerifiedKey? Describe(ValidationResult result)
+    {
+        var key = result.Key;
+        if (key is null) return null;
+        if (!result.IsValid) return new VerifiedKey(key.Id);
+        return new VerifiedKey(key.Id)
+        {
+            Owner = key.Owner,
+            Name = key.Name,
+            Environment = key.Environment.ToWire(),
+            Scopes = key.Scopes,
+            Metadata = key.Metadata,
+            ExpiresAt = key.ExpiresAt,
+        };
+    }
+
+    private static string[]? ParseScopes(string header) =>
+        string.IsNullOrWhiteSpace(header) ? null : header.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string DetailOf(ValidationCode code) => code switch
+    {
+        ValidationCode.Malformed => "The API key is not in a valid format.",
+        ValidationCode.NotFound => "The API key is not known.",
+        ValidationCode.Revoked => "The API key has been revoked.",
+        ValidationCode.Expired => "The API key has expired.",
+        ValidationCode.IpNotAllowed => "The API key may not be used from this address.",
+        ValidationCode.InsufficientScope => "The API key lacks a required scope.",
+        _ => "The API key was refused.",
+    };
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using Hokusai.Keys.Keys;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Hokusai.Keys.Api.Http;
+
+/// <summary>
+/// The client's address: the connection's peer, or — only when the peer is a trusted proxy — the right-most
+/// <c>X-Forwarded-For</c> entry that is not itself a trusted proxy (entries further left are client-controlled).
+/// </summary>
+public sealed class ClientIpResolver
+{
+    private readonly IpAllowList _trusted;
+
+    public ClientIpResolver(IOptions<NetworkOptions> options)
+    {
+        var entries = new List<string>();
+        foreach (var raw in options.Value.TrustedProxies.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var normalized = IpAllowList.TryNormalize(raw, out var error)
+                ?? throw new InvalidOperationException($"{NetworkOptions.SectionName}:TrustedProxies: {error}");
+            entries.Add(normalized);
+        }
+        _trusted = IpAllowList.FromStored(entries);
+        HasTrustedProxies = entries.Count > 0;
+    }
+
+    public bool HasTrustedProxies { get; }
+
+    public IPAddress? Resolve(HttpContext context)
+    {
+        var peer = context.Connection.RemoteIpAddress;
+        if (!HasTrustedProxies || peer is null || !_trusted.Allows(peer)) return peer;
+
+        var forwarded = context.Request.Headers["X-Forwarded-For"];
+        if (forwarded.Count == 0) return peer;
+        var hops = string.Join(',', forwarded.ToArray()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (var i = hops.Length - 1; i >= 0; i--)
+        {
+            if (!IPAddress.TryParse(hops[i], out var hop)) return peer; // garbage from a trusted hop: do not guess
+            if (!_trusted.Allows(hop)) return hop;
+            peer = hop;
+        }
+        return peer;
+    }
+}

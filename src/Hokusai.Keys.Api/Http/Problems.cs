@@ -1,0 +1,30 @@
+using Hokusai.Keys;
+
+namespace Hokusai.Keys.Api.Http;
+
+/// <summary>Builds problem results; the mapping from domain error kinds to statuses lives here only.</summary>
+public static class Problems
+{
+    public const string RetryAfterSeconds = "5";
+
+    public static ApiResult BadRequest(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        ApiResult.Problem(ProblemResponse.Create(400, code, detail, errors));
+
+    public static ApiResult Unauthorized(string code, string detail) =>
+        ApiResult.Problem(ProblemResponse.Create(401, code, detail)).WithHeader("WWW-Authenticate", "Bearer");
+
+    public static ApiResult Forbidden(string code, string detail) => ApiResult.Problem(ProblemResponse.Create(403, code, detail));
+
+    public static ApiResult Unavailable(string detail) =>
+        ApiResult.Problem(ProblemResponse.Create(503, ErrorCodes.StorageUnavailable, detail)).WithHeader("Retry-After", RetryAfterSeconds);
+
+    public static ApiResult From(DomainException ex) => ex.Kind switch
+    {
+        DomainErrorKind.Validation => BadRequest(ex.Code, ex.Message, ex.Errors),
+        DomainErrorKind.Unauthenticated => Unauthorized(ex.Code, ex.Message),
+        DomainErrorKind.Forbidden => Forbidden(ex.Code, ex.Message),
+        DomainErrorKind.NotFound => ApiResult.Problem(ProblemResponse.Create(404, ex.Code, ex.Message)),
+        DomainErrorKind.Conflict => ApiResult.Problem(ProblemResponse.Create(409, ex.Code, ex.Message)),
+        _ => Unavailable(ex.Message),
+    };
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using Hokusai.Keys.Keys;
+using Hokusai.Keys.Management;
+
+namespace Hokusai.Keys.Api.Models;
+
+/// <summary>The key resource. <see cref="Key"/> (the plaintext) is present only in create and rotate responses.</summary>
+public sealed record KeyResource(
+    string Id,
+    string Name,
+    string Owner,
+    string Environment,
+    string Prefix,
+    string Status,
+    IReadOnlyList<string> Scopes,
+    RateLimitPolicy? RateLimit,
+    IReadOnlyList<string> AllowedIps,
+    IReadOnlyDictionary<string, string> Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt,
+    string? RotatedFromId,
+    string? RotatedToId)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Key { get; init; }
+
+    public static KeyResource From(ApiKeyRecord r, DateTimeOffset now) => new(
+        r.Id, r.Name, r.Owner, r.Environment.ToWire(), r.Prefix, r.StatusAt(now).ToWire(), r.Scopes, r.RateLimit, r.AllowedIps,
+        r.Metadata, r.CreatedAt, r.ExpiresAt, r.RevokedAt, r.LastUsedAt, r.RotatedFromId, r.RotatedToId);
+}
+
+public sealed record KeyListResponse(IReadOnlyList<KeyResource> Items, string? NextCursor);
+
+public sealed record RotateKeyResponse(KeyResource Key, KeyResource Previous);
+
+public sealed record KeyEventResource(
+    string Id,
+    string Type,
+    string KeyId,
+    DateTimeOffset OccurredAt,
+    KeyEventActor Actor,
+    IReadOnlyDictionary<string, string> Data)
+{
+    public static KeyEventResource From(KeyEvent e) =>
+        new(e.EventId, e.Type, e.KeyId, e.OccurredAt, new KeyEventActor(e.ActorKeyId, e.ActorOwner, e.ActorIp), e.Data);
+}
+
+public sealed record KeyEventActor(string KeyId, string Owner, string? Ip);
+
+public sealed record KeyEventListResponse(IReadOnlyList<KeyEventResource> Items, string? NextCursor);
+
+public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Dependencies);

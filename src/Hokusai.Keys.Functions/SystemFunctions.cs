@@ -1,0 +1,19 @@
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Hokusai.Keys.Functions;
+
+/// <summary>Health and the OpenAPI document.</summary>
+public sealed class SystemFunctions(SystemApi system)
+{
+    [Function("Health")]
+    public async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Health)] HttpRequest request) =>
+        await system.HealthAsync(request);
+
+    [Function("OpenApi")]
+    public async Task<IActionResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApi)] HttpRequest request) =>
+        await system.OpenApiAsync(request);
+}

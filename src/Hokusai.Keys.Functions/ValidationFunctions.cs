@@ -1,0 +1,19 @@
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Hokusai.Keys.Functions;
+
+/// <summary>Verify and gateway authorize.</summary>
+public sealed class ValidationFunctions(ValidationApi validation)
+{
+    [Function("VerifyKey")]
+    public async Task<IActionResult> VerifyKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Verify)] HttpRequest request) =>
+        await validation.VerifyAsync(request);
+
+    [Function("Authorize")]
+    public async Task<IActionResult> Authorize([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Authorize)] HttpRequest request) =>
+        await validation.AuthorizeAsync(request);
+}

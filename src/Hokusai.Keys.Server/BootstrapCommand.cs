@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Management;
+
+namespace Hokusai.Keys.Server;
+
+/// <summary>
+/// <c>bootstrap-admin [--name N] [--owner O] [--force] [--json]</c>: creates the first admin key with direct storage access
+/// and prints it once. Refuses (exit 3) when an active bootstrap admin key exists, unless forced.
+/// </summary>
+public static class BootstrapCommand
+{
+    public const string Name = "bootstrap-admin";
+    public const int ExitAdminExists = 3;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string name = "Admin Key";
+        string? owner = null;
+        bool force = false, json = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--name" when i + 1 < args.Length: name = args[++i]; break;
+                case "--owner" when i + 1 < args.Length: owner = args[++i]; break;
+                case "--force": force = true; break;
+                case "--json": json = true; break;
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: {Name} [--name NAME] [--owner OWNER] [--force] [--json]");
+                    return 2;
+            }
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddHokusaiKeysApi(builder.Configuration);
+        using var host = builder.Build();
+        var bootstrapper = host.Services.GetRequiredService<AdminBootstrapper>();
+        try
+        {
+            var created = await bootstrapper.BootstrapAsync(name, owner, force, CancellationToken.None);
+            if (created is null)
+            {
+                var existing = await bootstrapper.ExistingAdminAsync(CancellationToken.None);
+                await Console.Error.WriteLineAsync($"An admin key already exists (id {existing?.Id}); not creating another. Use --force to create one anyway.");
+                return ExitAdminExists;
+            }
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { id = created.Record.Id, owner = created.Record.Owner, name = created.Record.Name, key = created.Key.Plaintext }));
+            }
+            else
+            {
+                Console.WriteLine($"Created admin key '{created.Record.Name}' (id {created.Record.Id}, owner {created.Record.Owner}).");
+                Console.WriteLine("This is the only time the key is shown. Store it now:");
+                Console.WriteLine();
+                Console.WriteLine("    " + created.Key.Plaintext);
+                Console.WriteLine();
+            }
+            return 0;
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or DomainException)
+        {
+            await Console.Error.WriteLineAsync($"Bootstrap failed: {ex.Message}");
+            return 1;
+        }
+    }
+}

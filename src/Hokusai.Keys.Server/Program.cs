@@ -1,0 +1,23 @@
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Server;
+
+if (args.Length > 0 && args[0] == BootstrapCommand.Name)
+    return await BootstrapCommand.RunAsync(args[1..]);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddHokusaiKeysApi(builder.Configuration);
+builder.Services.AddHokusaiServerTelemetry(builder.Configuration);
+var generateOpenApi = builder.Configuration.GetValue<bool>("Hokusai:OpenApi:Generate");
+if (generateOpenApi) builder.Services.AddHokusaiOpenApi();
+
+var app = builder.Build();
+app.UseHokusaiProblemStatusPages();
+app.MapHokusaiKeysApi();
+if (generateOpenApi) app.MapOpenApi("/openapi/{documentName}.json");
+if (builder.Configuration.GetValue<bool>("Hokusai:Benchmark:NoOpEndpoint"))
+    app.MapGet("/bench/noop", () => Results.NoContent()).ExcludeFromDescription();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point for WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Core.Tests;
+
+public class ApiKeyFormatTests
+{
+    [Theory]
+    [InlineData(KeyEnvironment.Live, "hk_live_")]
+    [InlineData(KeyEnvironment.Test, "hk_test_")]
+    public void Generated_keys_have_the_documented_shape(KeyEnvironment environment, string prefix)
+    {
+        var key = ApiKeyFormat.Generate(environment);
+
+        Assert.StartsWith(prefix, key.Plaintext);
+        Assert.True(key.Plaintext.Length <= 64);
+        Assert.Equal(ApiKeyFormat.TotalLength, key.Plaintext.Length);
+        Assert.Matches("^[A-Za-z0-9_]+$", key.Plaintext);
+        Assert.Matches(new Regex(ApiKeyFormat.ScannerPattern), key.Plaintext);
+        Assert.True(ApiKeyFormat.TryParse(key.Plaintext, out var parsed));
+        Assert.Equal(key.KeyId, parsed.KeyId);
+        Assert.Equal(environment, parsed.Environment);
+        Assert.True(parsed.Secret.SequenceEqual(key.Secret));
+    }
+
+    [Fact]
+    public void Secret_part_carries_at_least_160_bits_and_fits_bcrypt()
+    {
+        Assert.True(ApiKeyFormat.SecretLength * Math.Log2(62) >= 160);
+        Assert.True(ApiKeyFormat.SecretLength <= 72);
+    }
+
+    [Fact]
+    public void Keys_and_ids_do_not_repeat()
+    {
+        var keys = Enumerable.Range(0, 2000).Select(_ => ApiKeyFormat.Generate(KeyEnvironment.Live)).ToList();
+        Assert.Equal(keys.Count, keys.Select(k => k.KeyId).Distinct().Count());
+        Assert.Equal(keys.Count, keys.Select(k => k.Secret).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_single_character_change_is_rejected()
+    {
+        var key = ApiKeyFormat.Generate(KeyEnvironment.Live).Plaintext;
+        const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+        var accepted = 0;
+        for (var i = 0; i < key.Length; i++)
+        {
+            foreach (var c in alphabet)
+            {
+                if (c == key[i]) continue;
+                var changed = key[..i] + c + key[(i + 1)..];
+                if (ApiKeyFormat.TryParse(changed, out _)) accepted++;
+            }
+        }
+        Assert.Equal(0, accepted);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("hk_live_")]
+    [InlineData("hk_prod_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("HK_LIVE_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("sk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("hk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!")]
+    [InlineData("hk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void Malformed_candidates_are_rejected(string? candidate) => Assert.False(ApiKeyFormat.TryParse(candidate, out _));
+
+    [Fact]
+    public void A_key_moved_to_the_other_environment_is_rejected()
+    {
+        var key = ApiKeyFormat.Generate(KeyEnvironment.Live).Plaintext;
+        Assert.False(ApiKeyFormat.TryParse("hk_test_" + key[8..], out _));
+    }
+
+    [Fact]
+    public void ToString_never_shows_the_secret()
+    {
+        var key = ApiKeyFormat.Generate(KeyEnvironment.Live);
+        Assert.DoesNotContain(key.Secret, key.ToString(), StringComparison.Ordinal);
+        ApiKeyFormat.TryParse(key.Plaintext, out var parsed);
+        Assert.DoesNotContain(key.Secret, parsed.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ApiKeyFormat.DisplayPrefix(KeyEnvironment.Live, key.KeyId), key.Plaintext[..12]);
+    }
+}

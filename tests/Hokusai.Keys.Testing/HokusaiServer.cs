@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Hokusai.Keys.Management;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hokusai.Keys.Testing;
+
+/// <summary>
+/// One instance of the standalone server (the real Program, its real DI graph) over real Azurite and Redis.
+/// Instances made from one <see cref="ServerGroup"/> share tables, Redis prefix and pepper, like a scaled-out deployment.
+/// A test-only middleware sets the connection's peer address from <see cref="PeerHeader"/>, standing in for the TCP peer.
+/// </summary>
+public sealed class HokusaiServer : WebApplicationFactory<Program>
+{
+    public const string PeerHeader = "X-Test-Peer";
+
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    internal HokusaiServer(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
+    {
+        _settings = settings;
+        _services = services;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, TestPeerStartupFilter>();
+            _services?.Invoke(services);
+        });
+    }
+
+    /// <summary>An HTTP client that authenticates with <paramref name="apiKey"/> (Bearer) and, optionally, comes from <paramref name="peer"/>.</summary>
+    public HttpClient Client(string? apiKey = null, string? peer = null)
+    {
+        var client = CreateClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        if (peer is not null) client.DefaultRequestHeaders.Add(PeerHeader, peer);
+        return client;
+    }
+
+    /// <summary>Creates a bootstrap-style admin key directly (as ./run.sh does) and returns its plaintext.</summary>
+    public async Task<string> CreateAdminKeyAsync(string owner = "admin")
+    {
+        var bootstrapper = Services.GetRequiredService<AdminBootstrapper>();
+        var created = await bootstrapper.BootstrapAsync("Test Admin", owner, force: true, CancellationToken.None);
+        return created!.Key.Plaintext;
+    }
+
+    private sealed class TestPeerStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                var peer = context.Request.Headers[PeerHeader].ToString();
+                context.Connection.RemoteIpAddress = IPAddress.TryParse(peer, out var address) ? address : IPAddress.Loopback;
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
+
+/// <summary>Settings shared by the instances of one simulated deployment.</summary>
+public sealed class ServerGroup
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private ServerGroup(Dictionary<string, string?> settings) => _settings = settings;
+
+    public string TablePrefix => _settings["Hokusai:Storage:TablePrefix"]!;
+
+    public string StorageConnectionString => _settings["Hokusai:Storage:ConnectionString"]!;
+
+    /// <summary>A fresh deployment on the shared Azurite and Redis (or on <paramref name="redis"/>, e.g. one a test will stop).</summary>
+    public static async Task<ServerGroup> CreateAsync(RedisInstance? redis = null, bool withRedis = true)
+    {
+        var azurite = await SharedInfrastructure.AzuriteAsync();
+        redis ??= withRedis ? await SharedInfrastructure.RedisAsync() : null;
+        var id = "t" + Guid.NewGuid().ToString("N")[..12];
+        return new ServerGroup(new Dictionary<string, string?>
+        {
+            ["Hokusai:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Hokusai:Storage:TablePrefix"] = id,
+            ["Hokusai:Redis:ConnectionString"] = redis?.ConnectionString ?? "",
+            ["Hokusai:Redis:KeyPrefix"] = id,
+            ["Hokusai:Security:BcryptWorkFactor"] = "4",
+            ["Hokusai:Security:CachePepper"] = "test-pepper-" + Guid.NewGuid().ToString("N"),
+            ["Hokusai:Network:TrustedProxies"] = "",
+        });
+    }
+
+    public ServerGroup With(string key, string? value)
+    {
+        var copy = new Dictionary<string, string?>(_settings) { [key] = value };
+        return new ServerGroup(copy);
+    }
+
+    public HokusaiServer StartServer(Action<IServiceCollection>? services = null)
+    {
+        var server = new HokusaiServer(_settings, services);
+        _ = server.Server; // start now, so tables exist before the first request
+        return server;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Hokusai.Keys.Testing;
+
+/// <summary>A real redis-server on a free port; can be stopped and started again on the same port to test outages.</summary>
+public sealed class RedisInstance : IDisposable
+{
+    private ExternalProcess? _process;
+
+    private RedisInstance(int port) => Port = port;
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisInstance> StartAsync()
+    {
+        var instance = new RedisInstance(ExternalProcess.FreePort());
+        await instance.StartAgainAsync();
+        return instance;
+    }
+
+    public async Task StartAgainAsync()
+    {
+        _process?.Dispose();
+        _process = new ExternalProcess("redis-server", ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        var process = _process;
+        await ExternalProcess.WaitForPortAsync(Port, TimeSpan.FromSeconds(20), () => process.Output);
+    }
+
+    public void Stop()
+    {
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public void Dispose() => Stop();
+}
