@@ -63,8 +63,15 @@ public sealed class CompiledTemplate : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    internal IEnumerable<ArmResource> OfType(string type) =>
-        Resources.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase));
+    internal IEnumerable<ArmResource> OfType(string type)
+    {
+        if (Template is null)
+        {
+            throw new Xunit.Sdk.XunitException($"bicep build failed, so there is no template to check:\n{Build.Output}");
+        }
+
+        return Resources.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>Resources of a template and, recursively, of its nested deployments (modules). Handles both the
     /// array form and the symbolic-name (languageVersion 2.0) object form of <c>resources</c>.</summary>
