@@ -1,0 +1,207 @@
+// Function app on the Flex Consumption plan (FC1), .NET 10 isolated worker, running as a user-assigned identity.
+// Every connection is identity-based; the two secrets (cache pepper, Redis connection string) are Key Vault references.
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the plan.')
+param tags object
+
+@description('Value of the azd-service-name tag (the service name in azure.yaml).')
+param serviceName string
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('URL of the blob container that holds the deployment package.')
+param deploymentContainerUrl string
+
+@description('Blob endpoint of the storage account.')
+param storageBlobEndpoint string
+
+@description('Queue endpoint of the storage account.')
+param storageQueueEndpoint string
+
+@description('Table endpoint of the storage account.')
+param storageTableEndpoint string
+
+@description('Application Insights connection string (not a secret: ingestion requires an Entra token).')
+param appInsightsConnectionString string
+
+@description('Key Vault secret URI of the Redis connection string.')
+param redisConnectionStringSecretUri string
+
+@description('Key Vault secret URI of the cache pepper.')
+param cachePepperSecretUri string
+
+@description('Host name of the Service Bus namespace.')
+param serviceBusFullyQualifiedNamespace string
+
+@description('Service Bus topic for key events.')
+param serviceBusTopicName string
+
+@description('Memory per instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Maximum number of instances.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Prefix of every table and queue name.')
+param tablePrefix string = ''
+
+@description('Prefix of every Redis key and channel.')
+param redisKeyPrefix string = 'hk'
+
+@description('Redis connect/sync/async timeout in milliseconds.')
+param redisTimeoutMilliseconds int = 250
+
+@description('In-process (L1) cache lifetime in seconds.')
+param cacheLocalSeconds int = 30
+
+@description('Redis (L2) cache lifetime in seconds.')
+param cacheSharedSeconds int = 600
+
+@description('Lifetime of a "no such key" cache entry in seconds.')
+param cacheNotFoundSeconds int = 10
+
+@description('bcrypt work factor for new key hashes.')
+@minValue(4)
+@maxValue(16)
+param bcryptWorkFactor int = 11
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// Flex Consumption: no FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION (the runtime is in functionAppConfig).
+resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // Functions host storage, identity-based.
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+
+    // Telemetry with Entra ID auth (local auth is disabled on the component).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+    // DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity.
+    AZURE_CLIENT_ID: identityClientId
+
+    // Hokusai:Storage
+    Hokusai__Storage__TableServiceUri: storageTableEndpoint
+    Hokusai__Storage__QueueServiceUri: storageQueueEndpoint
+    Hokusai__Storage__ManagedIdentityClientId: identityClientId
+    Hokusai__Storage__TablePrefix: tablePrefix
+
+    // Hokusai:Redis
+    Hokusai__Redis__ConnectionString: '@Microsoft.KeyVault(SecretUri=${redisConnectionStringSecretUri})'
+    Hokusai__Redis__KeyPrefix: redisKeyPrefix
+    Hokusai__Redis__TimeoutMilliseconds: string(redisTimeoutMilliseconds)
+
+    // Hokusai:Cache
+    Hokusai__Cache__LocalSeconds: string(cacheLocalSeconds)
+    Hokusai__Cache__SharedSeconds: string(cacheSharedSeconds)
+    Hokusai__Cache__NotFoundSeconds: string(cacheNotFoundSeconds)
+
+    // Hokusai:Security
+    Hokusai__Security__BcryptWorkFactor: string(bcryptWorkFactor)
+    Hokusai__Security__CachePepper: '@Microsoft.KeyVault(SecretUri=${cachePepperSecretUri})'
+
+    // Hokusai:ServiceBus
+    Hokusai__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+    Hokusai__ServiceBus__TopicName: serviceBusTopicName
+  }
+}
+
+// No FTP / SCM basic-auth publishing credentials: deployments authenticate with Entra ID.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

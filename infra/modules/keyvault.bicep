@@ -1,0 +1,93 @@
+// Key Vault (RBAC mode) with the secrets the app reads through Key Vault references:
+// the cache pepper and the Redis connection string (built here from the cache's access key).
+
+@description('Name of the vault (3-24 characters).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the resources.')
+param tags object
+
+@description('Principal id of the function app identity (gets Key Vault Secrets User on this vault).')
+param principalId string
+
+@description('Name of the existing Azure Cache for Redis whose connection string is stored.')
+param redisName string
+
+@description('Value of the cache pepper secret (at least 32 characters).')
+@secure()
+@minLength(32)
+param cachePepper string
+
+@description('Soft-delete retention in days.')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int = 7
+
+var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource redis 'Microsoft.Cache/redis@2024-11-01' existing = {
+  name: redisName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource pepperSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'cache-pepper'
+  properties: {
+    value: cachePepper
+    contentType: 'text/plain'
+  }
+}
+
+resource redisSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: 'redis-connection-string'
+  properties: {
+    value: '${redis.properties.hostName}:${redis.properties.sslPort},ssl=true,password=${redis.listKeys().primaryKey},abortConnect=false'
+    contentType: 'text/plain'
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, keyVaultSecretsUserRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output name string = vault.name
+output vaultUri string = vault.properties.vaultUri
+// Version-less URIs: the app follows the latest secret version (see docs/deploy.md for rotation).
+output cachePepperSecretUri string = pepperSecret.properties.secretUri
+output redisConnectionStringSecretUri string = redisSecret.properties.secretUri
