@@ -72,7 +72,7 @@ internal sealed partial class TableKeyStore(StorageTables tables, KeyMetrics met
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after}");
         var take1 = Math.Clamp(take, 1, 1000);
         Page<TableEntity>? page = null;
-        await foreach (var p in tables.Index.QueryAsync<TableEntity>(filter, take1, ["KeyId"], cancellationToken).AsPages(pageSizeHint: take1))
+        await foreach (var p in tables.Index.QueryAsync<TableEntity>(filter, take1, ["RowKey", "KeyId"], cancellationToken).AsPages(pageSizeHint: take1))
         {
             page = p;
             break;
