@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Hokusai.Keys.Testing;
+
+namespace Hokusai.Keys.Api.Tests;
+
+/// <summary>The two-level cache: single-flight, cross-instance revocation, and behaviour with Redis or Storage down.</summary>
+public class CacheBehaviourTests
+{
+    [Fact]
+    public async Task Concurrent_first_requests_cost_one_table_read_and_one_bcrypt()
+    {
+        var group = await ServerGroup.CreateAsync();
+        using var creator = group.StartServer();
+        var admin = creator.Client(await creator.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new { name = "hot key" });
+
+        var counter = new CallCounter();
+        using var fresh = group.StartServer(counter.Install);
+        var client = fresh.Client();
+        using var start = new ManualResetEventSlim();
+        var requests = Enumerable.Range(0, 200).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await client.VerifyCodeAsync(key);
+        })).ToList();
+        start.Set();
+        var codes = await Task.WhenAll(requests);
+
+        Assert.All(codes, c => Assert.Equal("VALID", c));
+        Assert.Equal(1, counter.BcryptVerifications);
+        Assert.Equal(1, counter.KeyReads);
+
+        // Later requests are answered from the cache: still one of each.
+        for (var i = 0; i < 20; i++) Assert.Equal("VALID", await client.VerifyCodeAsync(key));
+        Assert.Equal(1, counter.BcryptVerifications);
+        Assert.Equal(1, counter.KeyReads);
+    }
+
+    [Fact]
+    public async Task Wrong_secrets_for_a_real_key_id_are_refused_without_repeated_bcrypt()
+    {
+        var group = await ServerGroup.CreateAsync();
+        var counter = new CallCounter();
+        using var server = group.StartServer(counter.Install);
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (id, key) = await admin.CreateKeyAsync(new { name = "target" });
+        var client = server.Client();
+        var wrong = Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, id).Plaintext;
+
+        // Before the real key was ever verified: one bcrypt for the wrong secret, then it is remembered.
+        var before = counter.BcryptVerifications;
+        for (var i = 0; i < 50; i++) Assert.Equal("NOT_FOUND", await client.VerifyCodeAsync(wrong));
+        Assert.Equal(before + 1, counter.BcryptVerifications);
+
+        // Once the real secret is verified, any wrong secret is refused by digest comparison alone.
+        Assert.Equal("VALID", await client.VerifyCodeAsync(key));
+        var afterValid = counter.BcryptVerifications;
+        for (var i = 0; i < 20; i++)
+            Assert.Equal("NOT_FOUND", await client.VerifyCodeAsync(Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, id).Plaintext));
+        Assert.Equal(afterValid, counter.BcryptVerifications);
+    }
+
+    [Fact]
+    public async Task A_revocation_is_seen_by_another_instance_within_one_second()
+    {
+        var group = await ServerGroup.CreateAsync();
+        using var a = group.StartServer();
+        using var b = group.StartServer();
+        var admin = a.Client(await a.CreateAdminKeyAsync());
+        var (id, key) = await admin.CreateKeyAsync(new { name = "revoke everywhere" });
+        var clientB = b.Client();
+        Assert.Equal("VALID", await clientB.VerifyCodeAsync(key)); // now cached in B's L1 and in Redis
+        Assert.Equal("VALID", await clientB.VerifyCodeAsync(key));
+
+        Assert.Equal(200, (await admin.PostJsonAsync($"/api/keys/{id}/revoke")).Status);
+        var revokedAt = Stopwatch.StartNew();
+        string code;
+        do code = await clientB.VerifyCodeAsync(key);
+        while (code == "VALID" && revokedAt.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.Equal("REVOKED", code);
+        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(1), $"instance B saw the revocation after {revokedAt.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task With_Redis_stopped_answers_stay_correct_and_revocations_spread_within_the_local_ttl()
+    {
+        using var redis = await RedisInstance.StartAsync();
+        var group = (await ServerGroup.CreateAsync(redis)).With("Hokusai:Cache:LocalSeconds", "2");
+        using var a = group.StartServer();
+        using var b = group.StartServer();
+        var admin = a.Client(await a.CreateAdminKeyAsync());
+        var (cachedId, cached) = await admin.CreateKeyAsync(new { name = "cached" });
+        var (_, uncached) = await admin.CreateKeyAsync(new { name = "uncached", allowedIps = new[] { "10.0.0.0/8" } });
+        var clientA = a.Client();
+        var clientB = b.Client();
+        Assert.Equal("VALID", await clientB.VerifyCodeAsync(cached));
+
+        redis.Stop();
+
+        var timer = Stopwatch.StartNew();
+        Assert.Equal("VALID", await clientB.VerifyCodeAsync(cached));
+        Assert.Equal("VALID", await clientA.VerifyCodeAsync(uncached, "10.1.1.1"));   // L1 miss: Table + bcrypt
+        Assert.Equal("IP_NOT_ALLOWED", await clientA.VerifyCodeAsync(uncached, "11.1.1.1"));
+        Assert.Equal("NOT_FOUND", await clientA.VerifyCodeAsync(Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).Plaintext));
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(5), $"answers took {timer.ElapsedMilliseconds} ms with Redis down");
+
+        // Revoked while Redis is down: at once on the instance that handled it, and on B once B's L1 entry expires.
+        Assert.Equal(200, (await admin.PostJsonAsync($"/api/keys/{cachedId}/revoke")).Status);
+        Assert.Equal("REVOKED", await clientA.VerifyCodeAsync(cached));
+        var spread = Stopwatch.StartNew();
+        string code;
+        do code = await clientB.VerifyCodeAsync(cached);
+        while (code == "VALID" && spread.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal("REVOKED", code);
+
+        await redis.StartAgainAsync();
+        var (_, afterRecovery) = await admin.CreateKeyAsync(new { name = "after recovery" });
+        Assert.Equal("VALID", await clientB.VerifyCodeAsync(afterRecovery));
+        Assert.Equal("REVOKED", await clientB.VerifyCodeAsync(cached));
+    }
+
+    [Fact]
+    public async Task With_storage_down_cached_keys_validate_and_uncached_ones_get_503_never_valid()
+    {
+        var azurite = await AzuriteInstance.StartAsync();
+        var group = (await ServerGroup.CreateAsync()).With("Hokusai:Storage:ConnectionString", azurite.ConnectionString);
+        using var server = group.StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, cached) = await admin.CreateKeyAsync(new { name = "cached" });
+        var (_, uncached) = await admin.CreateKeyAsync(new { name = "uncached" });
+        var client = server.Client();
+        Assert.Equal("VALID", await client.VerifyCodeAsync(cached));
+
+        azurite.Dispose();
+
+        Assert.Equal("VALID", await client.VerifyCodeAsync(cached));
+        var (status, body, response) = await client.PostJsonAsync("/api/keys/verify", new { key = uncached });
+        Assert.Equal(503, status);
+        Assert.Equal("STORAGE_UNAVAILABLE", body!["code"]!.GetValue<string>());
+        Assert.NotNull(response.Headers.RetryAfter);
+        var authorize = await server.Client(uncached).GetAsync("/api/authorize");
+        Assert.Equal(503, (int)authorize.StatusCode);
+        Assert.Equal(503, (await client.GetJsonAsync("/api/health")).Status);
+    }
+}

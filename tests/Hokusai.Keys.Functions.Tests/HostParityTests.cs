@@ -1,0 +1,81 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Functions;
+using Hokusai.Keys.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hokusai.Keys.Functions.Tests;
+
+/// <summary>Both hosts expose the same API: the Functions build's metadata and the server's endpoints name the same (method, route) set.</summary>
+public class HostParityTests
+{
+    private static string MetadataPath()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        var path = Path.Combine(RepoPaths.Root, "src", "Hokusai.Keys.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: the Functions build writes it");
+        return path;
+    }
+
+    private static HashSet<string> FunctionRoutes(out Dictionary<string, string> triggerTypes)
+    {
+        var routes = new HashSet<string>();
+        triggerTypes = [];
+        foreach (var function in JsonNode.Parse(File.ReadAllText(MetadataPath()))!.AsArray())
+        {
+            var name = function!["name"]!.GetValue<string>();
+            var trigger = function["bindings"]!.AsArray().First(b => b!["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.OrdinalIgnoreCase))!;
+            triggerTypes[name] = trigger["type"]!.GetValue<string>();
+            if (!string.Equals(triggerTypes[name], "httpTrigger", StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var method in trigger["methods"]!.AsArray())
+                routes.Add($"{method!.GetValue<string>().ToUpperInvariant()} /api/{trigger["route"]!.GetValue<string>()}");
+        }
+        return routes;
+    }
+
+    [Fact]
+    public async Task The_server_exposes_exactly_the_routes_of_the_functions_app()
+    {
+        var functionRoutes = FunctionRoutes(out _);
+        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        var serverRoutes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+
+        Assert.NotEmpty(functionRoutes);
+        Assert.Equal(functionRoutes.Order(), serverRoutes.Order());
+    }
+
+    [Fact]
+    public void Function_names_match_the_route_table()
+    {
+        FunctionRoutes(out var triggers);
+        var httpFunctions = triggers.Where(t => string.Equals(t.Value, "httpTrigger", StringComparison.OrdinalIgnoreCase)).Select(t => t.Key);
+        Assert.Equal(ApiEndpoints.All.Select(e => e.Name).Order(), httpFunctions.Order());
+    }
+
+    [Fact]
+    public void The_functions_host_builds_and_resolves_every_function_class()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
+        });
+        builder.ConfigureHokusaiFunctions();
+        using var host = builder.Build();
+
+        var functionClasses = typeof(FunctionsHostSetup).Assembly.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null)).ToList();
+        Assert.NotEmpty(functionClasses);
+        foreach (var type in functionClasses)
+            Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+    }
+}
