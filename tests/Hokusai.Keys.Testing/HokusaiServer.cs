@@ -34,7 +34,8 @@ public sealed class HokusaiServer : WebApplicationFactory<Program>
         builder.UseEnvironment("Test");
         // UseSetting (not ConfigureAppConfiguration): Program reads some settings before Build().
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // Errors only: test output stays readable (and a server error is still shown with its test).
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddConsole().AddFilter((_, level) => level >= LogLevel.Error));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<IStartupFilter, TestPeerStartupFilter>();
