@@ -24,7 +24,6 @@ public sealed class HokusaiApiKeyHandler(
     IOptionsMonitor<HokusaiApiKeyOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IMemoryCache cache,
     HokusaiClientRegistry clients)
     : AuthenticationHandler<HokusaiApiKeyOptions>(options, logger, encoder)
 {
@@ -38,7 +37,8 @@ public sealed class HokusaiApiKeyHandler(
         if (key is null) return AuthenticateResult.NoResult();
 
         var ip = Options.ForwardClientIp ? Context.Connection.RemoteIpAddress?.ToString() : null;
-        var cacheKey = "hokusai-auth:" + Scheme.Name + ":" + Sha256(key) + ":" + ip;
+        var cache = clients.Answers;
+        var cacheKey = Scheme.Name + ":" + Sha256(key) + ":" + ip;
         if (!cache.TryGetValue(cacheKey, out VerifyResult? result) || result is null)
         {
             try
@@ -159,10 +159,15 @@ public sealed class HokusaiApiKeyHandler(
     private static string Sha256(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }
 
-/// <summary>One SDK client per authentication scheme, made from its options on first use.</summary>
+/// <summary>
+/// One SDK client per authentication scheme, made from its options on first use, and the handler's own answer cache
+/// (keyed by scheme, SHA-256 of the key and caller IP; separate from the app's IMemoryCache so its size limits do not apply).
+/// </summary>
 public sealed class HokusaiClientRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<HokusaiKeysClient>> _clients = new(StringComparer.Ordinal);
+
+    internal MemoryCache Answers { get; } = new(new MemoryCacheOptions());
 
     public HokusaiKeysClient Get(string scheme, HokusaiApiKeyOptions options) =>
         _clients.GetOrAdd(scheme, _ => new Lazy<HokusaiKeysClient>(() => new HokusaiKeysClient(options.Client))).Value;
@@ -170,5 +175,6 @@ public sealed class HokusaiClientRegistry : IDisposable
     public void Dispose()
     {
         foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();
+        Answers.Dispose();
     }
 }

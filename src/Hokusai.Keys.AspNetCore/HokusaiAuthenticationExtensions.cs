@@ -14,7 +14,6 @@ public static class HokusaiAuthenticationExtensions
     public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, string scheme, Action<HokusaiApiKeyOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton<HokusaiClientRegistry>();
         return builder.AddScheme<HokusaiApiKeyOptions, HokusaiApiKeyHandler>(scheme, configure);
     }

@@ -23,7 +23,7 @@ public static class HokusaiCli
             {
                 auth.SetDescription("Manage API keys and the credentials this CLI uses.");
                 auth.AddCommand<CreateKeyCommand>("create-key").WithDescription("Create a key; prints it once.")
-                    .WithExample("auth", "create-key", "--name", "Admin Key", "--scopes", "admin", "--rate-limit", "100/s", "--expires-in", "90d");
+                    .WithExample("auth", "create-key", "--name", "\"Admin Key\"", "--scopes", "admin", "--rate-limit", "100/s", "--expires-in", "90d");
                 auth.AddCommand<ListKeysCommand>("list-keys").WithDescription("List keys, newest first.")
                     .WithExample("auth", "list-keys", "--owner", "team-a", "--status", "active", "--all");
                 auth.AddCommand<ShowKeyCommand>("show-key").WithDescription("Show one key.").WithExample("auth", "show-key", "k_123");
