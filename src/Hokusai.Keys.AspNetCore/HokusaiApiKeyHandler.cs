@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Hokusai.Keys.Client;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hokusai.Keys.AspNetCore;
+
+/// <summary>
+/// Authenticates requests bearing a Hokusai API key (<c>Authorization: Bearer</c>, <c>X-API-Key</c> or <c>?api_key=</c>) by
+/// calling verify through the SDK. Answers are cached briefly under a SHA-256 of the key (never the key). Failures answer
+/// 401 (missing, malformed, unknown, revoked, expired), 403 (IP_NOT_ALLOWED, INSUFFICIENT_SCOPE) or 429 (RATE_LIMITED,
+/// QUOTA_EXCEEDED, TOO_MANY_FAILURES, with Retry-After when known), each with an application/problem+json body.
+/// </summary>
+public sealed class HokusaiApiKeyHandler(
+    IOptionsMonitor<HokusaiApiKeyOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    HokusaiClientRegistry clients)
+    : AuthenticationHandler<HokusaiApiKeyOptions>(options, logger, encoder)
+{
+    private const string FailureItem = "Hokusai.Keys.AuthFailure";
+
+    private sealed record Failure(int Status, string Code, string Detail, TimeSpan? RetryAfter);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var key = ReadKey(Request, Options.AllowQueryString);
+        if (key is null) return AuthenticateResult.NoResult();
+
+        var ip = Options.ForwardClientIp ? Context.Connection.RemoteIpAddress?.ToString() : null;
+        var cache = clients.Answers;
+        var cacheKey = Scheme.Name + ":" + Sha256(key) + ":" + ip;
+        if (!cache.TryGetValue(cacheKey, out VerifyResult? result) || result is null)
+        {
+            try
+            {
+                var client = clients.Get(Scheme.Name, Options);
+                result = await client.VerifyAsync(key, ip, Options.RequiredScopes.Count > 0 ? Options.RequiredScopes : null, Context.RequestAborted);
+            }
+            catch (HokusaiApiException ex)
+            {
+                var status = ex.Status is 429 or 400 ? ex.Status : 503;
+                var code = ex.Status == 400 ? VerifyCodes.Malformed : ex.Status == 429 ? ex.Code : VerifyCodes.Unavailable;
+                var detail = ex.Status is 429 or 400 ? ex.Detail : "The key could not be checked; try again shortly.";
+                if (status == 503) Logger.LogWarning("Hokusai verify failed: {Code} (HTTP {Status})", ex.Code, ex.Status);
+                return Fail(new Failure(status == 400 ? 401 : status, code, detail, ex.RetryAfter));
+            }
+            var ttl = result.Valid
+                ? (result.RateLimit is null && result.Quota is null ? Options.ValidCacheDuration : TimeSpan.Zero)
+                : (result.Code is VerifyCodes.RateLimited or VerifyCodes.QuotaExceeded or VerifyCodes.TooManyFailures ? TimeSpan.Zero : Options.InvalidCacheDuration);
+            if (ttl > TimeSpan.Zero) cache.Set(cacheKey, result, ttl);
+        }
+
+        if (!result.Valid) return Fail(Describe(result));
+
+        var verified = result.Key!;
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, verified.Id),
+            new(HokusaiClaimTypes.KeyId, verified.Id),
+        };
+        if (verified.Owner is not null)
+        {
+            claims.Add(new Claim(HokusaiClaimTypes.Owner, verified.Owner));
+            claims.Add(new Claim(ClaimTypes.Name, verified.Owner));
+        }
+        if (verified.Name is not null) claims.Add(new Claim(HokusaiClaimTypes.KeyName, verified.Name));
+        if (verified.Environment is not null) claims.Add(new Claim(HokusaiClaimTypes.Environment, verified.Environment));
+        foreach (var scope in verified.Scopes ?? []) claims.Add(new Claim(HokusaiClaimTypes.Scope, scope));
+        var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = Context.Items[FailureItem] as Failure
+            ?? new Failure(401, VerifyCodes.MissingKey, "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='.", null);
+        if (failure.Status == 401) Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(failure);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(new Failure(403, VerifyCodes.InsufficientScope, "The API key lacks a scope this endpoint requires.", null));
+
+    private AuthenticateResult Fail(Failure failure)
+    {
+        Context.Items[FailureItem] = failure;
+        return AuthenticateResult.Fail(failure.Code);
+    }
+
+    private static Failure Describe(VerifyResult result)
+    {
+        TimeSpan? retry = result.Code switch
+        {
+            VerifyCodes.RateLimited when result.RateLimit is { } r => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(r.ResetSeconds))),
+            VerifyCodes.QuotaExceeded when result.Quota is { } q => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(q.ResetSeconds))),
+            _ => null,
+        };
+        return result.Code switch
+        {
+            VerifyCodes.IpNotAllowed => new(403, result.Code, "The API key may not be used from this address.", null),
+            VerifyCodes.InsufficientScope => new(403, result.Code, "The API key lacks a required scope.", null),
+            VerifyCodes.RateLimited => new(429, result.Code, "The API key's rate limit is exhausted.", retry),
+            VerifyCodes.QuotaExceeded => new(429, result.Code, "The API key's quota is exhausted.", retry),
+            VerifyCodes.TooManyFailures => new(429, result.Code, "Too many failed attempts; try again later.", retry),
+            VerifyCodes.Malformed => new(401, result.Code, "The API key is not in a valid format.", null),
+            VerifyCodes.NotFound => new(401, result.Code, "The API key is not known.", null),
+            VerifyCodes.Revoked => new(401, result.Code, "The API key has been revoked.", null),
+            VerifyCodes.Expired => new(401, result.Code, "The API key has expired.", null),
+            _ => new(401, result.Code, "The API key was refused.", null),
+        };
+    }
+
+    private async Task WriteProblemAsync(Failure failure)
+    {
+        if (Response.HasStarted) return;
+        Response.StatusCode = failure.Status;
+        if (failure.RetryAfter is { } retry)
+            Response.Headers.RetryAfter = ((long)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        Response.ContentType = "application/problem+json";
+        var problem = new Dictionary<string, object?>
+        {
+            ["type"] = "https://hokusai.dev/problems/" + failure.Code.ToLowerInvariant().Replace('_', '-'),
+            ["title"] = failure.Status switch { 401 => "Unauthorized", 403 => "Forbidden", 429 => "Too Many Requests", 503 => "Service Unavailable", _ => "Error" },
+            ["status"] = failure.Status,
+            ["detail"] = failure.Detail,
+            ["code"] = failure.Code,
+        };
+        await Response.WriteAsync(JsonSerializer.Serialize(problem), Context.RequestAborted);
+    }
+
+    internal static string? ReadKey(HttpRequest request, bool allowQuery)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization["Bearer ".Length..].Trim();
+            if (token.Length > 0) return token;
+        }
+        var header = request.Headers["X-API-Key"].ToString().Trim();
+        if (header.Length > 0) return header;
+        if (allowQuery)
+        {
+            var query = request.Query["api_key"].ToString().Trim();
+            if (query.Length > 0) return query;
+        }
+        return null;
+    }
+
+    private static string Sha256(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}
+
+/// <summary>
+/// One SDK client per authentication scheme, made from its options on first use, and the handler's own answer cache
+/// (keyed by scheme, SHA-256 of the key and caller IP; separate from the app's IMemoryCache so its size limits do not apply).
+/// </summary>
+public sealed class HokusaiClientRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<HokusaiKeysClient>> _clients = new(StringComparer.Ordinal);
+
+    internal MemoryCache Answers { get; } = new(new MemoryCacheOptions());
+
+    public HokusaiKeysClient Get(string scheme, HokusaiApiKeyOptions options) =>
+        _clients.GetOrAdd(scheme, _ => new Lazy<HokusaiKeysClient>(() => new HokusaiKeysClient(options.Client))).Value;
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();
+        Answers.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+using Hokusai.Keys.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class HokusaiAuthenticationExtensions
+{
+    /// <summary>Adds the Hokusai API key scheme (<see cref="HokusaiApiKeyDefaults.AuthenticationScheme"/>).</summary>
+    public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, Action<HokusaiApiKeyOptions>? configure = null) =>
+        builder.AddHokusaiApiKey(HokusaiApiKeyDefaults.AuthenticationScheme, configure);
+
+    public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, string scheme, Action<HokusaiApiKeyOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<HokusaiClientRegistry>();
+        return builder.AddScheme<HokusaiApiKeyOptions, HokusaiApiKeyHandler>(scheme, configure);
+    }
+}
+
+public static class HokusaiAuthorizationExtensions
+{
+    /// <summary>Requires every one of <paramref name="scopes"/> as a <c>scope</c> claim of the key.</summary>
+    public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder builder, params string[] scopes)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var scope in scopes) builder.RequireClaim(HokusaiClaimTypes.Scope, scope);
+        return builder;
+    }
+}

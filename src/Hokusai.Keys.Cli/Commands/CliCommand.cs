@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Hokusai.Keys.Client;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Hokusai.Keys.Cli.Commands;
+
+/// <summary>Options every command takes.</summary>
+public class GlobalSettings : CommandSettings
+{
+    [CommandOption("--json")]
+    [Description("Machine output: the API's JSON shapes (docs/cli.md), no colour, no spinner.")]
+    public bool Json { get; init; }
+
+    [CommandOption("--api-url <URL>")]
+    [Description("API base URL. Default: HOKUSAI_API_URL, then the config file profile, then http://localhost:7071.")]
+    public string? ApiUrl { get; init; }
+
+    [CommandOption("--api-key <KEY>")]
+    [Description("Management API key. Default: HOKUSAI_API_KEY, then the config file profile.")]
+    public string? ApiKey { get; init; }
+
+    [CommandOption("--profile <NAME>")]
+    [Description("Config file profile. Default: HOKUSAI_PROFILE, then the file's defaultProfile, then 'default'.")]
+    public string? Profile { get; init; }
+}
+
+/// <summary>Base of the commands: the host, the SDK client, spinners and output helpers.</summary>
+public abstract class CliCommand<TSettings>(CliHost host) : AsyncCommand<TSettings> where TSettings : GlobalSettings
+{
+    protected CliHost Host { get; } = host;
+
+    protected IAnsiConsole Out => Host.Out;
+
+    protected TextWriter Writer => Host.Out.Profile.Out.Writer;
+
+    protected HokusaiResolvedSettings Resolve(TSettings settings) =>
+        Host.Resolver.Resolve(settings.ApiKey, settings.ApiUrl is null ? null : CliParsers.Url(settings.ApiUrl, "--api-url"), settings.Profile);
+
+    /// <summary>An SDK client with the resolved key and URL; <paramref name="requireKey"/> fails early when there is no key.</summary>
+    protected HokusaiKeysClient CreateClient(TSettings settings, bool requireKey = true)
+    {
+        var resolved = Resolve(settings);
+        if (requireKey && resolved.ApiKey is null)
+            throw new CliException("No API key: pass --api-key, set HOKUSAI_API_KEY or run 'hokusai auth login'.");
+        return new HokusaiKeysClient(new HokusaiKeysClientOptions
+        {
+            ApiKey = resolved.ApiKey,
+            Endpoint = resolved.ApiUrl,
+            Profile = settings.Profile,
+            ConfigFilePath = Host.ResolvedConfigPath,
+            EnvironmentVariables = Host.Environment,
+            UseGlobalSetup = false,
+            HttpMessageHandler = Host.HttpMessageHandler,
+        });
+    }
+
+    /// <summary>Runs <paramref name="call"/> under a spinner when a person is watching and the output is not JSON.</summary>
+    protected async Task<T> CallAsync<T>(TSettings settings, string status, Func<Task<T>> call)
+    {
+        if (!Host.Interactive || settings.Json) return await call();
+        return await Out.Status().Spinner(Spinner.Known.Dots).StartAsync(status, _ => call());
+    }
+
+    protected void WriteJson<T>(T value) => Writer.WriteLine(JsonSerializer.Serialize(value, HokusaiJson.Indented));
+
+    /// <summary>Prints a plaintext key once, on its own line, unwrapped, with the warning that it cannot be shown again.</summary>
+    protected void WritePlaintextKey(string plaintext)
+    {
+        Out.MarkupLine("[yellow bold]This is the only time the key is shown; it cannot be retrieved later. Store it now:[/]");
+        Writer.WriteLine();
+        Writer.WriteLine("    " + plaintext);
+        Writer.WriteLine();
+    }
+
+    protected static string When(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "-";
+
+    protected static string Esc(string? text) => Markup.Escape(text ?? "");
+
+    protected void WriteKeyDetails(ApiKey key)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        void Row(string name, string value) => grid.AddRow(new Markup("[bold]" + name + "[/]"), new Text(value));
+        Row("ID", key.Id);
+        Row("Name", key.Name);
+        Row("Owner", key.Owner);
+        Row("Environment", key.Environment);
+        Row("Prefix", key.Prefix);
+        Row("Status", key.Status);
+        Row("Scopes", key.Scopes.Count == 0 ? "-" : string.Join(", ", key.Scopes));
+        Row("Rate limit", Describe(key.RateLimit));
+        Row("Quota", key.Quota is { } q ? $"{q.Limit:N0} per {q.Period}" : "-");
+        Row("Allowed IPs", key.AllowedIps.Count == 0 ? "any" : string.Join(", ", key.AllowedIps));
+        Row("Metadata", key.Metadata.Count == 0 ? "-" : string.Join(", ", key.Metadata.Select(m => $"{m.Key}={m.Value}")));
+        Row("Created", When(key.CreatedAt));
+        Row("Expires", When(key.ExpiresAt));
+        Row("Revoked", When(key.RevokedAt));
+        Row("Last used", When(key.LastUsedAt));
+        if (key.RotatedFromId is not null) Row("Rotated from", key.RotatedFromId);
+        if (key.RotatedToId is not null) Row("Rotated to", key.RotatedToId);
+        Out.Write(grid);
+    }
+
+    protected static string Describe(RateLimitPolicy? rate) => rate switch
+    {
+        null => "-",
+        { WindowSeconds: 1 } => $"{rate.Limit:N0}/s",
+        { WindowSeconds: 60 } => $"{rate.Limit:N0}/min",
+        { WindowSeconds: 3600 } => $"{rate.Limit:N0}/h",
+        { WindowSeconds: 86400 } => $"{rate.Limit:N0}/day",
+        _ => $"{rate.Limit:N0} per {rate.WindowSeconds} s",
+    };
+}

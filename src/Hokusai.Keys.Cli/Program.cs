@@ -1,0 +1,3 @@
+using Hokusai.Keys.Cli;
+
+return await HokusaiCli.RunAsync(args, CliHost.FromProcess());

@@ -1,0 +1,49 @@
+using System.Net;
+
+namespace Hokusai.Keys.Client;
+
+/// <summary>
+/// A problem answer of the API (RFC 9457): <see cref="Status"/>, the machine <see cref="Code"/>, the human
+/// <see cref="Detail"/> and, for validation problems, per-field <see cref="Errors"/>. Also thrown (status 0, code
+/// <c>UNREACHABLE</c>) when the API cannot be reached. Never carries an API key.
+/// </summary>
+public sealed class HokusaiApiException : Exception
+{
+    public const string UnreachableCode = "UNREACHABLE";
+    public const string TimeoutCode = "TIMEOUT";
+
+    public HokusaiApiException(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null,
+        TimeSpan? retryAfter = null, Exception? innerException = null)
+        : base(Describe(status, code, detail, errors), innerException)
+    {
+        Status = status;
+        Code = code;
+        Detail = detail;
+        Errors = errors ?? new Dictionary<string, string[]>();
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>HTTP status; 0 when no answer came.</summary>
+    public int Status { get; }
+
+    /// <summary>Machine code, e.g. <c>VALIDATION_FAILED</c>, <c>NOT_FOUND</c>, <c>UNAUTHENTICATED</c>.</summary>
+    public string Code { get; }
+
+    public string Detail { get; }
+
+    /// <summary>Field name → messages, for validation problems; empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>The Retry-After of a 429/503 answer, when sent.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    public HttpStatusCode StatusCode => (HttpStatusCode)Status;
+
+    private static string Describe(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors)
+    {
+        var text = $"{detail} ({code}{(status > 0 ? ", HTTP " + status : "")})";
+        if (errors is { Count: > 0 })
+            text += " " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+        return text;
+    }
+}

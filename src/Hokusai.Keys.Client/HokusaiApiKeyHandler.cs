@@ -1,0 +1,25 @@
+using System.Net.Http.Headers;
+
+namespace Hokusai.Keys.Client;
+
+/// <summary>
+/// Adds the resolved Hokusai API key (<c>Authorization: Bearer …</c>) to every request of an HttpClient that has none.
+/// Register with <c>services.AddHttpClient("x").AddHokusaiApiKey()</c>.
+/// </summary>
+public sealed class HokusaiApiKeyHandler : DelegatingHandler
+{
+    private readonly Lazy<string?> _apiKey;
+
+    public HokusaiApiKeyHandler(HokusaiKeysClientOptions? options = null)
+    {
+        options ??= new HokusaiKeysClientOptions();
+        _apiKey = new Lazy<string?>(() => options.Resolve().ApiKey);
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization is null && !request.Headers.Contains("X-API-Key") && _apiKey.Value is { } key)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,28 @@
+using Hokusai.Keys.Client;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class HokusaiClientServiceCollectionExtensions
+{
+    /// <summary>Adds a <see cref="HokusaiApiKeyHandler"/> to this HttpClient: every request without credentials gets the resolved key.</summary>
+    public static IHttpClientBuilder AddHokusaiApiKey(this IHttpClientBuilder builder, Action<HokusaiKeysClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new HokusaiKeysClientOptions();
+        configure?.Invoke(options);
+        return builder.AddHttpMessageHandler(() => new HokusaiApiKeyHandler(options));
+    }
+
+    /// <summary>Registers a singleton <see cref="HokusaiKeysClient"/> configured by <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddHokusaiKeysClient(this IServiceCollection services, Action<HokusaiKeysClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(_ =>
+        {
+            var options = new HokusaiKeysClientOptions();
+            configure?.Invoke(options);
+            return new HokusaiKeysClient(options);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,237 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Hokusai.Keys.Client;
+
+/// <summary>
+/// Client of the Hokusai Keys API: management (<c>/api/keys…</c>), verify and usage. Thread-safe; create one and reuse it.
+/// Problem answers throw <see cref="HokusaiApiException"/>.
+/// </summary>
+public class HokusaiKeysClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly TimeSpan _timeout;
+    private readonly string? _apiKey;
+
+    /// <summary>Key and endpoint from <see cref="HokusaiKeys.Setup"/>, the environment or the config file.</summary>
+    public HokusaiKeysClient() : this(new HokusaiKeysClientOptions()) { }
+
+    public HokusaiKeysClient(string apiKey) : this(new HokusaiKeysClientOptions { ApiKey = apiKey }) { }
+
+    public HokusaiKeysClient(Uri endpoint, string apiKey) : this(new HokusaiKeysClientOptions { Endpoint = endpoint, ApiKey = apiKey }) { }
+
+    public HokusaiKeysClient(HokusaiKeysClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Resolve();
+        Settings = settings;
+        _apiKey = settings.ApiKey;
+        Endpoint = settings.ApiUrl;
+        _timeout = options.Timeout;
+        if (options.HttpClient is not null)
+        {
+            _http = options.HttpClient;
+        }
+        else
+        {
+            _http = options.HttpMessageHandler is not null ? new HttpClient(options.HttpMessageHandler, disposeHandler: false) : new HttpClient();
+            _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan; // per-call timeout below
+            _ownsHttp = true;
+        }
+    }
+
+    /// <summary>The API base URL in use.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>What was resolved, and from where (never prints the key).</summary>
+    public HokusaiResolvedSettings Settings { get; }
+
+    /// <summary>Whether a management key was found.</summary>
+    public bool HasApiKey => _apiKey is not null;
+
+    // ---- management ----
+
+    public virtual Task<ApiKey> CreateKeyAsync(CreateKeyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return SendAsync<ApiKey>(HttpMethod.Post, "api/keys", options.ToJson(), true, cancellationToken);
+    }
+
+    public virtual Task<ApiKeyPage> ListKeysAsync(string? owner = null, string? status = null, int? limit = null, string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyPage>(HttpMethod.Get, "api/keys" + Query(("owner", owner), ("status", status), ("limit", limit?.ToString()), ("cursor", cursor)),
+            null, true, cancellationToken);
+
+    /// <summary>Every key, following the cursors.</summary>
+    public virtual async IAsyncEnumerable<ApiKey> ListAllKeysAsync(string? owner = null, string? status = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await ListKeysAsync(owner, status, 100, cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var key in page.Items) yield return key;
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+    }
+
+    public virtual Task<ApiKey> GetKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKey>(HttpMethod.Get, KeyPath(id), null, true, cancellationToken);
+
+    public virtual Task<ApiKey> UpdateKeyAsync(string id, UpdateKeyOptions update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return SendAsync<ApiKey>(HttpMethod.Patch, KeyPath(id), update.ToJson(), true, cancellationToken);
+    }
+
+    public virtual Task<ApiKey> RevokeKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKey>(HttpMethod.Post, KeyPath(id) + "/revoke", new JsonObject(), true, cancellationToken);
+
+    /// <summary>Replaces a key; the old one keeps working for <paramref name="gracePeriod"/> (server default one day; zero revokes it now).</summary>
+    public virtual Task<RotatedKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject();
+        if (gracePeriod is { } grace) body["gracePeriodSeconds"] = (long)grace.TotalSeconds;
+        return SendAsync<RotatedKey>(HttpMethod.Post, KeyPath(id) + "/rotate", body, true, cancellationToken);
+    }
+
+    public virtual Task<KeyEventPage> ListKeyEventsAsync(string id, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyEventPage>(HttpMethod.Get, KeyPath(id) + "/events" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, true, cancellationToken);
+
+    /// <summary>Verifications of a key per hour or day between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public virtual Task<UsageReport> GetUsageAsync(string id, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<UsageReport>(HttpMethod.Get, KeyPath(id) + "/usage" + Query(
+            ("from", from?.ToUniversalTime().ToString("O")), ("to", to?.ToUniversalTime().ToString("O")), ("granularity", granularity)),
+            null, true, cancellationToken);
+
+    // ---- validation ----
+
+    /// <summary>Checks <paramref name="key"/> (no management key needed). A refused key is an answer, not an exception.</summary>
+    public virtual Task<VerifyResult> VerifyAsync(string key, string? ip = null, IEnumerable<string>? requiredScopes = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var body = new JsonObject { ["key"] = key };
+        if (ip is not null) body["ip"] = ip;
+        if (requiredScopes is not null) body["requiredScopes"] = HokusaiJson.ToNode(requiredScopes.ToList());
+        return SendAsync<VerifyResult>(HttpMethod.Post, "api/keys/verify", body, false, cancellationToken);
+    }
+
+    // ---- plumbing ----
+
+    private static string KeyPath(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return "api/keys/" + Uri.EscapeDataString(id);
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).ToList();
+        return present.Count == 0 ? "" : "?" + string.Join('&', present.Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)));
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, JsonNode? body, bool authenticate, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(WithSlash(Endpoint), path));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (authenticate && _apiKey is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        if (body is not null)
+            request.Content = new StringContent(body.ToJsonString(HokusaiJson.Options), Encoding.UTF8, "application/json");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_timeout > TimeSpan.Zero && _timeout != System.Threading.Timeout.InfiniteTimeSpan) timeout.CancelAfter(_timeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HokusaiApiException(0, HokusaiApiException.TimeoutCode, $"No answer from {Endpoint} within {_timeout.TotalSeconds:0.#} s.", innerException: ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HokusaiApiException(0, HokusaiApiException.UnreachableCode, $"Cannot reach {Endpoint}: {ex.Message}", innerException: ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode) throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var value = await response.Content.ReadFromJsonAsync<T>(HokusaiJson.Options, cancellationToken).ConfigureAwait(false);
+                return value ?? throw new HokusaiApiException((int)response.StatusCode, "INVALID_RESPONSE", "The API answered with an empty body.");
+            }
+            catch (JsonException ex)
+            {
+                throw new HokusaiApiException((int)response.StatusCode, "INVALID_RESPONSE", "The API answered with JSON this client does not understand.", innerException: ex);
+            }
+        }
+    }
+
+    private static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+
+    private static async Task<HokusaiApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        TimeSpan? retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => null,
+        };
+        string text;
+        try { text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false); }
+        catch (HttpRequestException) { text = ""; }
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
+            {
+                var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : response.ReasonPhrase ?? "Error";
+                Dictionary<string, string[]>? errors = null;
+                if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+                {
+                    errors = [];
+                    foreach (var field in e.EnumerateObject())
+                        errors[field.Name] = field.Value.ValueKind == JsonValueKind.Array
+                            ? field.Value.EnumerateArray().Select(v => v.ToString()).ToArray()
+                            : [field.Value.ToString()];
+                }
+                return new HokusaiApiException(status, code.GetString()!, detail, errors, retryAfter);
+            }
+        }
+        catch (JsonException)
+        {
+            // not a problem document
+        }
+        var fallback = status switch
+        {
+            (int)HttpStatusCode.NotFound => "NOT_FOUND",
+            (int)HttpStatusCode.Unauthorized => "UNAUTHENTICATED",
+            (int)HttpStatusCode.TooManyRequests => "TOO_MANY_REQUESTS",
+            _ => "HTTP_" + status,
+        };
+        return new HokusaiApiException(status, fallback, $"The API answered {status} {response.ReasonPhrase}.", retryAfter: retryAfter);
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && _ownsHttp) _http.Dispose();
+    }
+}
