@@ -18,6 +18,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<KeyMetrics>();
         services.TryAddSingleton<ISecretHasher, BcryptSecretHasher>();
         services.TryAddSingleton<SecretDigester>();
+        services.TryAddSingleton<Usage.IUsageRecorder, Usage.NullUsageRecorder>();
+        services.TryAddSingleton<Usage.IQuotaThresholdSink, Usage.NullQuotaThresholdSink>();
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
         services.TryAddSingleton<AdminBootstrapper>();

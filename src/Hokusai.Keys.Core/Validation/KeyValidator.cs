@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Hokusai.Keys.Keys;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
+using Hokusai.Keys.Usage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
@@ -29,19 +30,29 @@ public sealed partial class KeyValidator(
     SecretDigester digester,
     TimeProvider time,
     KeyMetrics metrics,
+    IUsageRecorder usage,
     ILogger<KeyValidator> logger)
 {
+    /// <summary>The endpoint name of management authentication: it records no usage event.</summary>
+    public const string ManagementEndpoint = "management";
+
     private static readonly TimeSpan FailedSecretMemory = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentDictionary<string, Lazy<Task<KeySnapshot?>>> _inFlight = new(StringComparer.Ordinal);
     private readonly MemoryCache _failedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public async ValueTask<ValidationResult> ValidateAsync(
-        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, string endpoint, CancellationToken cancellationToken)
+        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, string endpoint, CancellationToken cancellationToken,
+        int cost = 1)
     {
         var started = Stopwatch.GetTimestamp();
         var (result, cached) = await ValidateCoreAsync(presentedKey, clientIp, requiredScopes, cancellationToken);
-        metrics.Validation(result.Code.ToWire(), endpoint, started, cached);
+        var code = result.Code.ToWire();
+        metrics.Validation(code, endpoint, started, cached);
+        if (endpoint != ManagementEndpoint && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable) && ApiKeyFormat.TryParse(presentedKey, out var parsed))
+        {
+            usage.Record(new UsageEvent(Guid.CreateVersion7().ToString("N"), parsed.KeyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, clientIp?.ToString(), cost));
+        }
         return result;
     }
 
