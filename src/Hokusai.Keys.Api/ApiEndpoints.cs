@@ -57,13 +57,13 @@ public static class ApiEndpoints
             b => Management(b, "The key's audit trail, newest first. Query: limit (1–100, default 50), cursor.")
                 .Produces<KeyEventListResponse>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
         new("VerifyKey", "POST", ApiRoutes.Verify, (sp, r, _) => Validation(sp).VerifyAsync(r),
-            b => b.WithTags("Validation").WithSummary("Check a key; always 200 for a well-formed request, the answer is data.")
+            b => b.WithTags("Validation").WithSummary("Check a key and consume `cost` (default 1) from its rate limit and quota; always 200 for a well-formed request, the answer is data. RateLimit-Policy/RateLimit headers for keys with limits.")
                 .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
-                .Produces<ProblemResponse>(503, ProblemJson),
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson),
             typeof(VerifyRequest)),
         new("Authorize", "GET", ApiRoutes.Authorize, (sp, r, _) => Validation(sp).AuthorizeAsync(r),
-            b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes. 204 with X-Hokusai-* headers, else 401/403 problem.")
-                .Produces(204).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
+            b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes. 204 with X-Hokusai-* and RateLimit headers, else 401/403/429 (Retry-After) problem.")
+                .Produces(204).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson).Produces<ProblemResponse>(429, ProblemJson)
                 .Produces<ProblemResponse>(503, ProblemJson)),
         new("Health", "GET", ApiRoutes.Health, (sp, r, _) => System(sp).HealthAsync(r),
             b => b.WithTags("System").WithSummary("200 when storage answers, 503 otherwise, with each dependency's status.")

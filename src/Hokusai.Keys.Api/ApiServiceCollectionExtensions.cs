@@ -15,6 +15,7 @@ public static class ApiServiceCollectionExtensions
         services.AddHokusaiCore(configuration);
         services.AddHokusaiTableStorage(configuration);
         services.AddHokusaiRedisCache(configuration);
+        services.AddHokusaiRedisRateLimiting(configuration);
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.SectionName));
         services.TryAddSingleton<ClientIpResolver>();
         services.TryAddSingleton<ApiErrorBoundary>();

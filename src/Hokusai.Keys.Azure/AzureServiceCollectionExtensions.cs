@@ -1,5 +1,7 @@
 using Hokusai.Keys.Azure.Caching;
+using Hokusai.Keys.Azure.RateLimiting;
 using Hokusai.Keys.Azure.Tables;
+using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Storage;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Configuration;
@@ -23,10 +25,27 @@ public static class AzureServiceCollectionExtensions
     /// <summary>The two-level key cache (in-process + Redis with backplane); in-process only when Redis is not configured.</summary>
     public static IServiceCollection AddHokusaiRedisCache(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName));
+        services.AddRedisConnection(configuration);
         services.AddOptions<CacheOptions>().Bind(configuration.GetSection(CacheOptions.SectionName));
-        services.TryAddSingleton<RedisConnection>();
         services.TryAddSingleton<IKeySnapshotCache, FusionKeySnapshotCache>();
         return services;
+    }
+
+    /// <summary>Rate limits and quotas decided in Redis (batched Lua), with the configured failure mode; in memory without Redis.</summary>
+    public static IServiceCollection AddHokusaiRedisRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRedisConnection(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LocalRateLimiter>();
+        services.Replace(ServiceDescriptor.Singleton<IRateLimiter, RedisRateLimiter>());
+        return services;
+    }
+
+    /// <summary>The one Redis connection the cache, backplane and rate limiter share.</summary>
+    private static void AddRedisConnection(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(RedisConnection))) return;
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName));
+        services.AddSingleton<RedisConnection>();
     }
 }

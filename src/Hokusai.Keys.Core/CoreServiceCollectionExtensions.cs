@@ -13,6 +13,12 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddHokusaiCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
+        services.AddOptions<RateLimiting.RateLimitingOptions>().Bind(configuration.GetSection(RateLimiting.RateLimitingOptions.SectionName))
+            .Validate(o => RateLimiting.RateLimitFailureModes.IsValid(o.FailureMode), "Hokusai:RateLimiting:FailureMode must be local, fail-open or fail-closed.")
+            .Validate(o => o.ExpectedInstanceCount >= 1 && o.MaxCost >= 1, "Hokusai:RateLimiting: ExpectedInstanceCount and MaxCost must be at least 1.");
+        services.TryAddSingleton<RateLimiting.LocalRateLimiter>();
+        services.TryAddSingleton<RateLimiting.IRateLimiter>(sp => sp.GetRequiredService<RateLimiting.LocalRateLimiter>());
+        services.TryAddSingleton<RateLimiting.FailureLimiter>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KeyMetrics>();

@@ -34,6 +34,7 @@ public class ValidationBenchmarks
             ["Hokusai:Security:BcryptWorkFactor"] = "4",
             ["Hokusai:Cache:LocalSeconds"] = "3600",
             ["Hokusai:Cache:SharedSeconds"] = "3600",
+            ["Hokusai:RateLimiting:FailuresPerIpPerMinute"] = "1000000000",
         }).Build();
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddHokusaiCore(configuration).AddHokusaiRedisCache(configuration);
@@ -53,7 +54,7 @@ public class ValidationBenchmarks
         _badChecksum = _key[..^1] + (_key[^1] == 'A' ? 'B' : 'A');
         _wrongSecret = ApiKeyFormat.Generate(KeyEnvironment.Live, generated.KeyId).Plaintext;
         _scopes = ["models:read"];
-        var warm = await _validator.ValidateAsync(_key, System.Net.IPAddress.Parse("10.1.2.3"), _scopes, "bench", default);
+        var warm = await _validator.ValidateAsync(new ValidationRequest(_key, Client, _scopes, "bench"), default);
         if (!warm.IsValid) throw new InvalidOperationException("setup: key did not validate");
     }
 
@@ -63,10 +64,10 @@ public class ValidationBenchmarks
     private static readonly System.Net.IPAddress Client = System.Net.IPAddress.Parse("10.1.2.3");
 
     [Benchmark(Description = "cached validation (IP + scope checks)")]
-    public ValidationCode Cached() => _validator.ValidateAsync(_key, Client, _scopes, "bench", default).GetAwaiter().GetResult().Code;
+    public ValidationCode Cached() => _validator.ValidateAsync(new ValidationRequest(_key, Client, _scopes, "bench"), default).GetAwaiter().GetResult().Code;
 
     [Benchmark(Description = "cached key, wrong secret (digest compare, no bcrypt)")]
-    public ValidationCode WrongSecret() => _validator.ValidateAsync(_wrongSecret, Client, _scopes, "bench", default).GetAwaiter().GetResult().Code;
+    public ValidationCode WrongSecret() => _validator.ValidateAsync(new ValidationRequest(_wrongSecret, Client, _scopes, "bench"), default).GetAwaiter().GetResult().Code;
 
     [Benchmark(Description = "format + checksum rejection")]
     public bool Rejection() => ApiKeyFormat.TryParse(_badChecksum, out _);

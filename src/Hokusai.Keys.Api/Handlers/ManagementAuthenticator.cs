@@ -23,7 +23,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
             return new(null, Problems.Unauthorized(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'."));
 
         var ip = clientIps.Resolve(request.HttpContext);
-        var result = await validator.ValidateAsync(presented, ip, null, KeyValidator.ManagementEndpoint, request.HttpContext.RequestAborted);
+        var result = await validator.ValidateAsync(new ValidationRequest(presented, ip, null, KeyValidator.ManagementEndpoint), request.HttpContext.RequestAborted);
         switch (result.Code)
         {
             case ValidationCode.Valid:

@@ -2,16 +2,21 @@ using System.Net;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Keys;
+using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Validation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Api.Handlers;
 
 /// <summary>The hot path: <c>POST /api/keys/verify</c> (answer as data) and <c>GET /api/authorize</c> (answer as status, for gateways).</summary>
-public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clientIps, ApiErrorBoundary boundary)
+public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clientIps, IOptions<RateLimitingOptions> limits, ApiErrorBoundary boundary)
 {
     public const string RequiredScopesHeader = "X-Required-Scopes";
     public const int MaxRequiredScopes = 32;
+    private const string TooManyFailuresRetryAfter = "60";
+
+    private readonly int _maxCost = limits.Value.MaxCost;
 
     public Task<ApiResult> VerifyAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
     {
@@ -25,12 +30,24 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         if (verify.Ip is not null && !IPAddress.TryParse(verify.Ip, out ip)) errors["ip"] = ["must be an IPv4 or IPv6 address"];
         if (verify.RequiredScopes is { Count: > MaxRequiredScopes }) errors["requiredScopes"] = [$"at most {MaxRequiredScopes} scopes"];
         if (verify.RequiredScopes?.Any(s => s is null) == true) errors["requiredScopes"] = ["must be strings"];
+        if (verify.Cost is < 0 || verify.Cost > _maxCost) errors["cost"] = [$"must be 0–{_maxCost}"];
         if (errors.Count > 0) return Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
 
-        var result = await validator.ValidateAsync(verify.Key, ip, verify.RequiredScopes, "verify", ct);
-        if (result.Code == ValidationCode.Unavailable)
-            return Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly.");
-        return ApiResult.Json(StatusCodes.Status200OK, new VerifyResponse(result.IsValid, result.Code.ToWire()) { Key = Describe(result) });
+        // Failed verifications count against the address the key is used from, or else against the caller.
+        var result = await validator.ValidateAsync(
+            new ValidationRequest(verify.Key, ip, verify.RequiredScopes, "verify") { Cost = verify.Cost ?? 1, Requester = ip ?? clientIps.Resolve(request.HttpContext) },
+            ct);
+        if (Refusal(result) is { } refusal) return refusal;
+
+        var limits = result.Limits;
+        var answer = new VerifyResponse(result.IsValid, result.Code.ToWire())
+        {
+            Key = Describe(result),
+            RateLimit = RateLimitHeaders.View(limits?.Rate),
+            Quota = RateLimitHeaders.View(limits?.Quota),
+            RetryAfterSeconds = result.Code.IsThrottled() && limits is not null ? RateLimitHeaders.RetryAfter(limits) : null,
+        };
+        return RateLimitHeaders.Apply(ApiResult.Json(StatusCodes.Status200OK, answer), limits);
     });
 
     public Task<ApiResult> AuthorizeAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
@@ -43,22 +60,35 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         if (required is { Length: > MaxRequiredScopes })
             return Problems.BadRequest(ErrorCodes.ValidationFailed, $"At most {MaxRequiredScopes} required scopes.");
 
-        var result = await validator.ValidateAsync(presented, clientIps.Resolve(request.HttpContext), required, "authorize", ct);
+        var result = await validator.ValidateAsync(new ValidationRequest(presented, clientIps.Resolve(request.HttpContext), required, "authorize"), ct);
+        if (Refusal(result) is { } refusal) return refusal;
+
         var code = result.Code;
         if (code == ValidationCode.Valid)
         {
             var key = result.Key!;
-            return ApiResult.Empty(StatusCodes.Status204NoContent)
+            return RateLimitHeaders.Apply(ApiResult.Empty(StatusCodes.Status204NoContent)
                 .WithHeader("X-Hokusai-Key-Id", key.Id)
                 .WithHeader("X-Hokusai-Owner", key.Owner)
-                .WithHeader("X-Hokusai-Scopes", string.Join(' ', key.Scopes));
+                .WithHeader("X-Hokusai-Scopes", string.Join(' ', key.Scopes)), result.Limits);
         }
-        if (code == ValidationCode.Unavailable)
-            return Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly.");
+        if (code.IsThrottled())
+            return RateLimitHeaders.Apply(ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, code.ToWire(), DetailOf(code))), result.Limits);
         return code.IsAuthenticationFailure()
             ? Problems.Unauthorized(code.ToWire(), DetailOf(code))
             : Problems.Forbidden(code.ToWire(), DetailOf(code));
     });
+
+    /// <summary>Answers that are not data for either endpoint: the caller is throttled, or we cannot decide.</summary>
+    private static ApiResult? Refusal(ValidationResult result) => result.Code switch
+    {
+        ValidationCode.TooManyFailures => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, result.Code.ToWire(), DetailOf(result.Code)))
+            .WithHeader("Retry-After", TooManyFailuresRetryAfter),
+        ValidationCode.Unavailable => Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly."),
+        ValidationCode.LimiterUnavailable => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status503ServiceUnavailable, result.Code.ToWire(), DetailOf(result.Code)))
+            .WithHeader("Retry-After", "1"),
+        _ => null,
+    };
 
     private static VerifiedKey? Describe(ValidationResult result)
     {
@@ -87,6 +117,10 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         ValidationCode.Expired => "The API key has expired.",
         ValidationCode.IpNotAllowed => "The API key may not be used from this address.",
         ValidationCode.InsufficientScope => "The API key lacks a required scope.",
+        ValidationCode.RateLimited => "The API key's rate limit is exhausted; retry after the Retry-After delay.",
+        ValidationCode.QuotaExceeded => "The API key's quota for this period is used up.",
+        ValidationCode.TooManyFailures => "Too many failed verifications from this address; retry later.",
+        ValidationCode.LimiterUnavailable => "Rate limits cannot be checked right now; retry shortly.",
         _ => "The API key was refused.",
     };
 }

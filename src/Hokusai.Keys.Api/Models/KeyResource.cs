@@ -14,6 +14,7 @@ public sealed record KeyResource(
     string Status,
     IReadOnlyList<string> Scopes,
     RateLimitPolicy? RateLimit,
+    QuotaPolicy? Quota,
     IReadOnlyList<string> AllowedIps,
     IReadOnlyDictionary<string, string> Metadata,
     DateTimeOffset CreatedAt,
@@ -27,7 +28,7 @@ public sealed record KeyResource(
     public string? Key { get; init; }
 
     public static KeyResource From(ApiKeyRecord r, DateTimeOffset now) => new(
-        r.Id, r.Name, r.Owner, r.Environment.ToWire(), r.Prefix, r.StatusAt(now).ToWire(), r.Scopes, r.RateLimit, r.AllowedIps,
+        r.Id, r.Name, r.Owner, r.Environment.ToWire(), r.Prefix, r.StatusAt(now).ToWire(), r.Scopes, r.RateLimit, r.Quota, r.AllowedIps,
         r.Metadata, r.CreatedAt, r.ExpiresAt, r.RevokedAt, r.LastUsedAt, r.RotatedFromId, r.RotatedToId);
 }
 

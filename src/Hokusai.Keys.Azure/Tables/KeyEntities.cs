@@ -38,6 +38,9 @@ internal static class KeyEntities
         ["Scopes"] = JsonSerializer.Serialize(r.Scopes, Json),
         ["RateLimitLimit"] = r.RateLimit?.Limit,
         ["RateLimitWindowSeconds"] = r.RateLimit?.WindowSeconds,
+        ["QuotaLimit"] = r.Quota?.Limit,
+        ["QuotaPeriod"] = r.Quota?.Period,
+        ["QuotaId"] = r.QuotaId,
         ["AllowedIps"] = JsonSerializer.Serialize(r.AllowedIps, Json),
         ["Metadata"] = JsonSerializer.Serialize(r.Metadata, Json),
         ["CreatedAt"] = r.CreatedAt,
@@ -56,6 +59,8 @@ internal static class KeyEntities
         KeyEnvironmentNames.TryParse(e.GetString("Environment"), out var environment);
         var limit = e.GetInt32("RateLimitLimit");
         var window = e.GetInt32("RateLimitWindowSeconds");
+        var quotaLimit = e.GetInt64("QuotaLimit");
+        var quotaPeriod = e.GetString("QuotaPeriod");
         return new ApiKeyRecord
         {
             Id = e.PartitionKey,
@@ -64,6 +69,8 @@ internal static class KeyEntities
             Environment = environment,
             Scopes = JsonSerializer.Deserialize<List<string>>(e.GetString("Scopes") ?? "[]", Json) ?? [],
             RateLimit = limit is { } l && window is { } w ? new RateLimitPolicy(l, w) : null,
+            Quota = quotaLimit is { } ql && quotaPeriod is not null ? new QuotaPolicy(ql, quotaPeriod) : null,
+            QuotaId = e.GetString("QuotaId"),
             AllowedIps = JsonSerializer.Deserialize<List<string>>(e.GetString("AllowedIps") ?? "[]", Json) ?? [],
             Metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Metadata") ?? "{}", Json) ?? [],
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

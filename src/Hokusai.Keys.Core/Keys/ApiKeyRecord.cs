@@ -3,6 +3,26 @@ namespace Hokusai.Keys.Keys;
 /// <summary>Requests per window: a token bucket of capacity <see cref="Limit"/> refilled at Limit/WindowSeconds per second.</summary>
 public sealed record RateLimitPolicy(int Limit, int WindowSeconds);
 
+/// <summary>At most <see cref="Limit"/> cost units per UTC calendar <see cref="Period"/> (<c>day</c> or <c>month</c>).</summary>
+public sealed record QuotaPolicy(long Limit, string Period)
+{
+    public const string Day = "day";
+    public const string Month = "month";
+
+    public static bool IsValidPeriod(string? period) => period is Day or Month;
+
+    /// <summary>UTC start of the period that contains <paramref name="at"/>.</summary>
+    public DateTimeOffset PeriodStart(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        return Period == Month
+            ? new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero)
+            : new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
+    }
+
+    public DateTimeOffset PeriodEnd(DateTimeOffset at) => Period == Month ? PeriodStart(at).AddMonths(1) : PeriodStart(at).AddDays(1);
+}
+
 public enum KeyStatus
 {
     Active,
@@ -22,6 +42,10 @@ public sealed record ApiKeyRecord
     public required KeyEnvironment Environment { get; init; }
     public IReadOnlyList<string> Scopes { get; init; } = [];
     public RateLimitPolicy? RateLimit { get; init; }
+    public QuotaPolicy? Quota { get; init; }
+
+    /// <summary>Whose quota counter this key draws on: its own id, or its predecessor's after a rotation.</summary>
+    public string? QuotaId { get; init; }
     public IReadOnlyList<string> AllowedIps { get; init; } = [];
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public required DateTimeOffset CreatedAt { get; init; }

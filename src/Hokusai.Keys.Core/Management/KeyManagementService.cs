@@ -34,6 +34,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         if (scopes.Contains(Caller.AdminScope) && !caller.IsAdmin)
             throw new DomainException(DomainErrorKind.Forbidden, ErrorCodes.Forbidden, "Only admin keys may grant the 'admin' scope.");
         var rateLimit = KeyRules.CheckRateLimit(request.RateLimit, errors);
+        var quota = KeyRules.CheckQuota(request.Quota, errors);
         var allowedIps = KeyRules.CheckAllowedIps(request.AllowedIps, errors);
         var metadata = KeyRules.CheckMetadata(request.Metadata, errors);
         var expiresAt = KeyRules.CheckExpiry(request.ExpiresAt, request.ExpiresInSeconds, now, errors);
@@ -48,6 +49,8 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             Environment = environment,
             Scopes = scopes,
             RateLimit = rateLimit,
+            Quota = quota,
+            QuotaId = generated.KeyId,
             AllowedIps = allowedIps,
             Metadata = metadata,
             CreatedAt = now,
@@ -119,6 +122,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
                 changed.Add("scopes");
             }
             if (request.HasRateLimit) { updated = updated with { RateLimit = KeyRules.CheckRateLimit(request.RateLimit, errors) }; changed.Add("rateLimit"); }
+            if (request.HasQuota) { updated = updated with { Quota = KeyRules.CheckQuota(request.Quota, errors) }; changed.Add("quota"); }
             if (request.HasAllowedIps) { updated = updated with { AllowedIps = KeyRules.CheckAllowedIps(request.AllowedIps, errors) }; changed.Add("allowedIps"); }
             if (request.HasExpiresAt)
             {
@@ -159,6 +163,8 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             RevokedAt = null,
             LastUsedAt = null,
             RotatedFromId = current.Record.Id,
+            // The successor draws on the same quota counter: a rotation must not reset a customer's quota.
+            QuotaId = current.Record.QuotaId ?? current.Record.Id,
             RotatedToId = null,
             SecretHash = hasher.Hash(generated.Secret),
             HashScheme = hasher.Scheme,

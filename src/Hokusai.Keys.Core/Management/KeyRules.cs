@@ -12,6 +12,7 @@ public static partial class KeyRules
     public const int MaxMetadataValueLength = 256;
     public const int MaxRateLimit = 1_000_000_000;
     public const int MaxRateWindowSeconds = 31 * 86_400;
+    public const long MaxQuota = 1_000_000_000_000;
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
     public static readonly TimeSpan MaxGracePeriod = TimeSpan.FromDays(30);
     public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromDays(1);
@@ -62,6 +63,14 @@ public static partial class KeyRules
         if (rateLimit.Limit is < 1 or > MaxRateLimit) errors.Add("rateLimit.limit", $"must be 1–{MaxRateLimit}");
         if (rateLimit.WindowSeconds is < 1 or > MaxRateWindowSeconds) errors.Add("rateLimit.windowSeconds", $"must be 1–{MaxRateWindowSeconds}");
         return rateLimit;
+    }
+
+    public static QuotaPolicy? CheckQuota(QuotaPolicy? quota, Errors errors)
+    {
+        if (quota is null) return null;
+        if (quota.Limit is < 1 or > MaxQuota) errors.Add("quota.limit", $"must be 1–{MaxQuota}");
+        if (!QuotaPolicy.IsValidPeriod(quota.Period)) errors.Add("quota.period", "must be 'day' or 'month'");
+        return quota;
     }
 
     public static IReadOnlyList<string> CheckAllowedIps(List<string>? entries, Errors errors)

@@ -19,6 +19,8 @@ public sealed class KeySnapshot
     public KeyEnvironment Environment { get; init; }
     public string[] Scopes { get; init; } = [];
     public RateLimitPolicy? RateLimit { get; init; }
+    public QuotaPolicy? Quota { get; init; }
+    public string QuotaId { get; init; } = "";
     public string[] AllowedIps { get; init; } = [];
     public Dictionary<string, string> Metadata { get; init; } = [];
     public DateTimeOffset? ExpiresAt { get; init; }
@@ -38,6 +40,8 @@ public sealed class KeySnapshot
         Environment = record.Environment,
         Scopes = [.. record.Scopes],
         RateLimit = record.RateLimit,
+        Quota = record.Quota,
+        QuotaId = record.QuotaId ?? record.Id,
         AllowedIps = [.. record.AllowedIps],
         Metadata = new Dictionary<string, string>(record.Metadata),
         ExpiresAt = record.ExpiresAt,

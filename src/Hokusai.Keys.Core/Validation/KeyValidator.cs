@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Hokusai.Keys.Keys;
+using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
 using Hokusai.Keys.Usage;
@@ -11,14 +12,25 @@ using Microsoft.Extensions.Logging;
 
 namespace Hokusai.Keys.Validation;
 
-public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot? Key)
+/// <summary>What to validate: the presented key, the client's address (for the allow-list), required scopes, and the cost to consume.</summary>
+public readonly record struct ValidationRequest(string? Key, IPAddress? ClientIp, IReadOnlyList<string>? RequiredScopes, string Endpoint)
+{
+    public int Cost { get; init; } = 1;
+
+    /// <summary>Whose failed verifications are counted (defaults to <see cref="ClientIp"/>).</summary>
+    public IPAddress? Requester { get; init; }
+}
+
+public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot? Key, LimitDecision? Limits = null)
 {
     public bool IsValid => Code == ValidationCode.Valid;
 }
 
 /// <summary>
 /// The one validator behind verify, authorize and management authentication. Checks, in order: format and checksum
-/// (no I/O) → exists (with the right secret) → revoked → expired → client IP → scopes.
+/// (no I/O) → exists (with the right secret) → revoked → expired → client IP → scopes → rate limit → quota.
+/// Only a request that passed every other check consumes rate limit and quota; failed verifications are counted
+/// per client address and, past the limit, answered TOO_MANY_FAILURES before any lookup.
 /// A cached key costs one cache hit, one HMAC and a constant-time compare. A miss costs one Table read and one
 /// bcrypt verify, shared by all concurrent requests with the same key (single-flight); wrong secrets are remembered
 /// briefly so a flood of them cannot keep bcrypt busy.
@@ -31,8 +43,13 @@ public sealed partial class KeyValidator(
     TimeProvider time,
     KeyMetrics metrics,
     IUsageRecorder usage,
+    IRateLimiter limiter,
+    FailureLimiter failures,
+    IQuotaThresholdSink thresholds,
     ILogger<KeyValidator> logger)
 {
+    private static readonly int[] QuotaThresholdPercents = [80, 100];
+
     /// <summary>The endpoint name of management authentication: it records no usage event.</summary>
     public const string ManagementEndpoint = "management";
 
@@ -41,20 +58,69 @@ public sealed partial class KeyValidator(
     private readonly ConcurrentDictionary<string, Lazy<Task<KeySnapshot?>>> _inFlight = new(StringComparer.Ordinal);
     private readonly MemoryCache _failedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
-    public async ValueTask<ValidationResult> ValidateAsync(
-        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, string endpoint, CancellationToken cancellationToken,
-        int cost = 1)
+    public async ValueTask<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (result, cached) = await ValidateCoreAsync(presentedKey, clientIp, requiredScopes, cancellationToken);
-        var code = result.Code.ToWire();
-        metrics.Validation(code, endpoint, started, cached);
-        if (endpoint != ManagementEndpoint && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable) && ApiKeyFormat.TryParse(presentedKey, out var parsed))
+        var limited = request.Endpoint != ManagementEndpoint;
+        var requester = limited ? (request.Requester ?? request.ClientIp)?.ToString() : null;
+
+        ValidationResult result;
+        var cached = true;
+        if (requester is not null && failures.IsBlocked(requester))
         {
-            usage.Record(new UsageEvent(Guid.CreateVersion7().ToString("N"), parsed.KeyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, clientIp?.ToString(), cost));
+            result = new(ValidationCode.TooManyFailures, null);
         }
+        else
+        {
+            (result, cached) = await ValidateCoreAsync(request.Key, request.ClientIp, request.RequiredScopes, cancellationToken);
+            if (limited && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
+                result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
+            if (requester is not null && result.Code.IsAuthenticationFailure()) failures.RecordFailure(requester);
+        }
+
+        var code = result.Code.ToWire();
+        metrics.Validation(code, request.Endpoint, started, cached);
+        if (limited && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable) && ApiKeyFormat.TryParse(request.Key, out var parsed))
+            usage.Record(new UsageEvent(Guid.CreateVersion7().ToString("N"), parsed.KeyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp?.ToString(), request.Cost));
         return result;
     }
+
+    private async ValueTask<ValidationResult> ApplyLimitsAsync(KeySnapshot key, int cost, CancellationToken cancellationToken)
+    {
+        var decision = await limiter.AcquireAsync(new LimitRequest(key.Id, key.QuotaId, key.RateLimit, key.Quota, cost), cancellationToken);
+        if (key.Quota is { } quota && decision.Outcome is LimitOutcome.Allowed or LimitOutcome.QuotaExceeded)
+        {
+            foreach (var percent in QuotaThresholdPercents)
+            {
+                var mark = quota.Limit * percent;
+                var crossed = decision.Outcome == LimitOutcome.QuotaExceeded
+                    ? percent == 100
+                    : decision.QuotaUsedBefore * 100 < mark && mark <= decision.QuotaUsedAfter * 100;
+                if (crossed) NotifyThreshold(new QuotaThreshold(key.Id, key.Owner, quota.PeriodStart(time.GetUtcNow()), quota.Period, percent, decision.QuotaUsedAfter, quota.Limit));
+            }
+        }
+        var code = decision.Outcome switch
+        {
+            LimitOutcome.Allowed => ValidationCode.Valid,
+            LimitOutcome.RateLimited => ValidationCode.RateLimited,
+            LimitOutcome.QuotaExceeded => ValidationCode.QuotaExceeded,
+            _ => ValidationCode.LimiterUnavailable,
+        };
+        return new ValidationResult(code, key, decision);
+    }
+
+    /// <summary>Off the request path: a slow or failing sink must not delay or fail validation.</summary>
+    private void NotifyThreshold(QuotaThreshold threshold) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await thresholds.QuotaThresholdCrossedAsync(threshold, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogThresholdFailed(logger, threshold.KeyId, threshold.Percent, ex.GetType().Name);
+        }
+    });
 
     private async ValueTask<(ValidationResult, bool Cached)> ValidateCoreAsync(
         string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, CancellationToken cancellationToken)
@@ -147,6 +213,9 @@ public sealed partial class KeyValidator(
         await cache.SetAsync(snapshot, cancellationToken);
         return snapshot;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the {Percent} % quota threshold of key {KeyId} ({ExceptionType})")]
+    private static partial void LogThresholdFailed(ILogger logger, string keyId, int percent, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrong secret presented for key {KeyId}")]
     private static partial void LogWrongSecret(ILogger logger, string keyId);

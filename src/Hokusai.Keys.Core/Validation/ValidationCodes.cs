@@ -14,6 +14,10 @@ public enum ValidationCode
     QuotaExceeded,
     /// <summary>The key is not cached and storage cannot be reached: never answered as valid.</summary>
     Unavailable,
+    /// <summary>Too many failed verifications from this client address.</summary>
+    TooManyFailures,
+    /// <summary>Redis is down and the rate-limit failure mode is fail-closed.</summary>
+    LimiterUnavailable,
 }
 
 public static class ValidationCodeNames
@@ -29,10 +33,20 @@ public static class ValidationCodeNames
         ValidationCode.InsufficientScope => "INSUFFICIENT_SCOPE",
         ValidationCode.RateLimited => "RATE_LIMITED",
         ValidationCode.QuotaExceeded => "QUOTA_EXCEEDED",
+        ValidationCode.TooManyFailures => "TOO_MANY_FAILURES",
+        ValidationCode.LimiterUnavailable => "RATE_LIMITER_UNAVAILABLE",
         _ => "UNAVAILABLE",
     };
 
     /// <summary>Codes that mean "who are you?" (401) rather than "you may not" (403).</summary>
     public static bool IsAuthenticationFailure(this ValidationCode code) =>
         code is ValidationCode.Malformed or ValidationCode.NotFound or ValidationCode.Revoked or ValidationCode.Expired;
+
+    /// <summary>Codes answered with 429 Too Many Requests.</summary>
+    public static bool IsThrottled(this ValidationCode code) =>
+        code is ValidationCode.RateLimited or ValidationCode.QuotaExceeded or ValidationCode.TooManyFailures;
+
+    /// <summary>Codes answered with 503: the service could not decide.</summary>
+    public static bool IsUnavailable(this ValidationCode code) =>
+        code is ValidationCode.Unavailable or ValidationCode.LimiterUnavailable;
 }

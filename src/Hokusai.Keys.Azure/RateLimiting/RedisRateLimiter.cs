@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Hokusai.Keys.Azure.Caching;
+using Hokusai.Keys.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Hokusai.Keys.Azure.RateLimiting;
+
+/// <summary>
+/// Exact rate limits and quotas across instances: every decision is made atomically in Redis by one Lua script,
+/// with Redis's clock. Concurrent requests are batched: while up to <see cref="MaxInFlight"/> scripts are in flight,
+/// new requests queue and go together in the next script (up to <see cref="MaxBatch"/> decisions per call), so under
+/// load one round trip serves many requests while a lone request still goes at once (docs/rate-limits.md).
+/// While Redis cannot be reached, the configured failure mode decides.
+/// </summary>
+internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
+{
+    public const int MaxBatch = 64;
+    public const int MaxInFlight = 4;
+    private const int ArgsPerItem = 6;
+    private static readonly TimeSpan BreakerOpenFor = TimeSpan.FromSeconds(2);
+
+    // KEYS: per item, its rate key and its quota key. ARGV: per item has_rate, limit, window_us, cost, quota_limit, quota_expire_at_ms.
+    // Returns per item: outcome (0 allowed, 1 rate limited, 2 quota exceeded), remaining, reset_us, retry_after_us, quota_before, quota_after.
+    private const string Script = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        local out = {}
+        for i = 1, #KEYS / 2 do
+          local a = (i - 1) * 6
+          local has_rate = tonumber(ARGV[a + 1])
+          local limit = tonumber(ARGV[a + 2])
+          local window = tonumber(ARGV[a + 3])
+          local cost = tonumber(ARGV[a + 4])
+          local qlimit = tonumber(ARGV[a + 5])
+          local qexpire = tonumber(ARGV[a + 6])
+          local outcome, remaining, reset, retry, new_tat = 0, 0, 0, 0, 0
+          if has_rate == 1 then
+            local interval = window / limit
+            local tat = tonumber(redis.call('GET', KEYS[2 * i - 1])) or now
+            if tat < now then tat = now end
+            new_tat = tat + cost * interval
+            if new_tat - now <= window then
+              remaining = math.floor((window - (new_tat - now)) / interval)
+              reset = new_tat - now
+            else
+              outcome = 1
+              remaining = math.max(0, math.floor((window - (tat - now)) / interval))
+              reset = tat - now
+              retry = new_tat - window - now
+            end
+          end
+          local qbefore, qafter = 0, 0
+          if outcome == 0 and qlimit > 0 then
+            qbefore = tonumber(redis.call('GET', KEYS[2 * i])) or 0
+            if qbefore + cost > qlimit then
+              outcome = 2
+              qafter = qbefore
+            else
+              qafter = qbefore + cost
+            end
+          end
+          if outcome == 0 then
+            if has_rate == 1 and cost > 0 then
+              redis.call('SET', KEYS[2 * i - 1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1000)
+            end
+            if qlimit > 0 and cost > 0 then
+              redis.call('INCRBY', KEYS[2 * i], cost)
+              redis.call('PEXPIREAT', KEYS[2 * i], qexpire)
+            end
+          end
+          out[#out + 1] = outcome
+          out[#out + 1] = remaining
+          out[#out + 1] = math.floor(reset)
+          out[#out + 1] = math.ceil(retry)
+          out[#out + 1] = qbefore
+          out[#out + 1] = qafter
+        end
+        return out
+        """;
+
+    private readonly RedisConnection _redis;
+    private readonly LocalRateLimiter _local;
+    private readonly RateLimitingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly KeyMetrics _metrics;
+    private readonly ILogger<RedisRateLimiter> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
+    private readonly string _prefix;
+    private readonly Task _pump;
+    private long _breakerClosesAt;
+
+    public RedisRateLimiter(
+        RedisConnection redis, LocalRateLimiter local, IOptions<RateLimitingOptions> options, TimeProvider time, KeyMetrics metrics, ILogger<RedisRateLimiter> logger)
+    {
+        _redis = redis;
+        _local = local;
+        _options = options.Value;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _prefix = redis.KeyPrefix + ":";
+        _pump = redis.IsConfigured ? Task.Run(PumpAsync) : Task.CompletedTask;
+    }
+
+    public ValueTask<LimitDecision> AcquireAsync(LimitRequest request, CancellationToken cancellationToken)
+    {
+        // Without Redis there is one instance by definition: the in-memory limiter is exact.
+        if (!_redis.IsConfigured) return _local.AcquireAsync(request, cancellationToken);
+        if (Stopwatch.GetTimestamp() < Volatile.Read(ref _breakerClosesAt)) return ValueTask.FromResult(Fallback(request));
+        var pending = new Pending(request);
+        if (!_queue.Writer.TryWrite(pending)) return ValueTask.FromResult(Fallback(request));
+        return new ValueTask<LimitDecision>(pending.Completion.Task);
+    }
+
+    private async Task PumpAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            await _inFlight.WaitAsync();
+            var batch = new List<Pending>(MaxBatch);
+            while (batch.Count < MaxBatch && reader.TryRead(out var pending)) batch.Add(pending);
+            if (batch.Count == 0)
+            {
+                _inFlight.Release();
+                continue;
+            }
+            _ = ExecuteAsync(batch);
+        }
+    }
+
+    private async Task ExecuteAsync(List<Pending> batch)
+    {
+        try
+        {
+            var now = _time.GetUtcNow();
+            var keys = new RedisKey[batch.Count * 2];
+            var args = new RedisValue[batch.Count * ArgsPerItem];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var r = batch[i].Request;
+                keys[2 * i] = _prefix + "rl:" + r.KeyId;
+                keys[2 * i + 1] = r.Quota is { } q ? $"{_prefix}q:{r.QuotaId}:{q.PeriodStart(now).UtcTicks}" : _prefix + "q:none";
+                var a = i * ArgsPerItem;
+                args[a] = r.Rate is null ? 0 : 1;
+                args[a + 1] = r.Rate?.Limit ?? 1;
+                args[a + 2] = (r.Rate?.WindowSeconds ?? 1) * 1_000_000L;
+                args[a + 3] = r.Cost;
+                args[a + 4] = r.Quota?.Limit ?? 0;
+                args[a + 5] = r.Quota is { } quota ? quota.PeriodEnd(now).AddDays(1).ToUnixTimeMilliseconds() : 0;
+            }
+            var connection = await _redis.GetAsync();
+            var results = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
+            for (var i = 0; i < batch.Count; i++)
+                batch[i].Completion.TrySetResult(ToDecision(batch[i].Request, results, i * ArgsPerItem, now));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Volatile.Write(ref _breakerClosesAt, Stopwatch.GetTimestamp() + (long)(BreakerOpenFor.TotalSeconds * Stopwatch.Frequency));
+            _metrics.DependencyError("redis");
+            LogRedisDown(_logger, ex.GetType().Name, _options.FailureMode, batch.Count);
+            foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch) pending.Completion.TrySetException(ex);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private static LimitDecision ToDecision(LimitRequest request, RedisResult[] results, int offset, DateTimeOffset now)
+    {
+        var outcome = (int)results[offset] switch { 1 => LimitOutcome.RateLimited, 2 => LimitOutcome.QuotaExceeded, _ => LimitOutcome.Allowed };
+        var remaining = (long)results[offset + 1];
+        var resetMicros = (long)results[offset + 2];
+        var retryMicros = (long)results[offset + 3];
+        var quotaBefore = (long)results[offset + 4];
+        var quotaAfter = (long)results[offset + 5];
+        LimitState? rate = request.Rate is { } policy ? new LimitState(policy.Limit, remaining, resetMicros / 1e6, policy.WindowSeconds) : null;
+        LimitState? quota = null;
+        if (request.Quota is { } q && outcome != LimitOutcome.RateLimited)
+        {
+            var end = q.PeriodEnd(now);
+            quota = new LimitState(q.Limit, Math.Max(0, q.Limit - quotaAfter), (end - now).TotalSeconds, (long)(end - q.PeriodStart(now)).TotalSeconds);
+        }
+        var retryAfter = outcome switch
+        {
+            LimitOutcome.RateLimited => retryMicros / 1e6,
+            LimitOutcome.QuotaExceeded => (request.Quota!.PeriodEnd(now) - now).TotalSeconds,
+            _ => 0,
+        };
+        return new LimitDecision(outcome, rate, quota, retryAfter, quotaBefore, quotaAfter);
+    }
+
+    private LimitDecision Fallback(LimitRequest request)
+    {
+        _metrics.RateLimitFallback(_options.FailureMode);
+        return _options.FailureMode switch
+        {
+            RateLimitFailureModes.FailOpen => new LimitDecision(LimitOutcome.Allowed, null, null, 0, 0, 0),
+            RateLimitFailureModes.FailClosed => LimitDecision.Unavailable,
+            _ => _local.Acquire(request, 1.0 / _options.ExpectedInstanceCount),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _pump;
+    }
+
+    private sealed class Pending(LimitRequest request)
+    {
+        public LimitRequest Request { get; } = request;
+        public TaskCompletionSource<LimitDecision> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiting without Redis ({ExceptionType}); mode {FailureMode} decides the next requests (batch of {Count})")]
+    private static partial void LogRedisDown(ILogger logger, string exceptionType, string failureMode, int count);
+}

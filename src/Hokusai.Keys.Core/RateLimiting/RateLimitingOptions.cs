@@ -1,0 +1,31 @@
+namespace Hokusai.Keys.RateLimiting;
+
+/// <summary>Settings section <c>Hokusai:RateLimiting</c>.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string SectionName = "Hokusai:RateLimiting";
+
+    /// <summary>
+    /// What to do while Redis cannot be reached: <c>local</c> (default: each instance enforces limit ÷
+    /// <see cref="ExpectedInstanceCount"/> in memory), <c>fail-open</c> (allow, log, count) or <c>fail-closed</c> (503).
+    /// </summary>
+    public string FailureMode { get; set; } = RateLimitFailureModes.Local;
+
+    /// <summary>Instances sharing the load, for the <c>local</c> failure mode's per-instance share.</summary>
+    public int ExpectedInstanceCount { get; set; } = 2;
+
+    /// <summary>Failed verifications (unknown, malformed, revoked or expired keys) one client IP may cause per minute, per instance.</summary>
+    public int FailuresPerIpPerMinute { get; set; } = 100;
+
+    /// <summary>Largest <c>cost</c> one verify call may consume.</summary>
+    public int MaxCost { get; set; } = 1000;
+}
+
+public static class RateLimitFailureModes
+{
+    public const string Local = "local";
+    public const string FailOpen = "fail-open";
+    public const string FailClosed = "fail-closed";
+
+    public static bool IsValid(string mode) => mode is Local or FailOpen or FailClosed;
+}

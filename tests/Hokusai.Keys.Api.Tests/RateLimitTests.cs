@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Hokusai.Keys.Testing;
+
+namespace Hokusai.Keys.Api.Tests;
+
+/// <summary>Rate limits and quotas: exact across instances (Redis), headers, failure modes, failure throttling.</summary>
+public class RateLimitTests
+{
+    [Fact]
+    public async Task Two_instances_together_admit_the_limit_plus_what_refilled()
+    {
+        var group = await ServerGroup.CreateAsync();
+        using var a = group.StartServer();
+        using var b = group.StartServer();
+        var admin = a.Client(await a.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new { name = "limited", rateLimit = new { limit = 100, windowSeconds = 100 } });
+        HttpClient[] clients = [a.Client(key), b.Client(key)];
+        // Cache the key on both instances first (costs one request each), so the burst measures the limiter.
+        var allowed = 0;
+        foreach (var c in clients) if ((int)(await c.GetAsync("/api/authorize")).StatusCode == 204) allowed++;
+
+        var clock = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(async () => (int)(await clients[i % 2].GetAsync("/api/authorize")).StatusCode)));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        allowed += statuses.Count(s => s == 204);
+
+        Assert.All(statuses, s => Assert.True(s is 204 or 429, $"status {s}"));
+        var refilled = (int)Math.Ceiling(elapsed); // refill is 1 per second
+        Assert.InRange(allowed, 100, 102 + refilled);
+    }
+
+    [Fact]
+    public async Task Refused_requests_carry_an_accurate_Retry_After_and_succeed_after_it()
+    {
+        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new { name = "slow refill", rateLimit = new { limit = 2, windowSeconds = 10 } }); // one token per 5 s
+        var client = server.Client(key);
+        Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
+        Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
+
+        var refused = await client.GetAsync("/api/authorize");
+        var refusedAt = Stopwatch.StartNew();
+        Assert.Equal(429, (int)refused.StatusCode);
+        var retryAfter = refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        Assert.InRange(retryAfter, 4, 6); // 5 s to the next token, rounded up
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        Assert.Equal("RATE_LIMITED", problem["code"]!.GetValue<string>());
+
+        await Task.Delay(TimeSpan.FromSeconds(retryAfter - 1.5) - refusedAt.Elapsed);
+        Assert.Equal(429, (int)(await client.GetAsync("/api/authorize")).StatusCode); // not yet
+        await Task.Delay(TimeSpan.FromSeconds(retryAfter + 0.2) - refusedAt.Elapsed);
+        Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Headers_and_body_agree()
+    {
+        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new
+        {
+            name = "both", rateLimit = new { limit = 10, windowSeconds = 60 }, quota = new { limit = 1000, period = "day" },
+        });
+        var (status, body, response) = await server.Client().PostJsonAsync("/api/keys/verify", new { key, cost = 3 });
+        Assert.Equal(200, status);
+        Assert.Equal("VALID", body!["code"]!.GetValue<string>());
+        Assert.Equal(10, body["rateLimit"]!["limit"]!.GetValue<long>());
+        Assert.Equal(7, body["rateLimit"]!["remaining"]!.GetValue<long>());
+        Assert.Equal(1000, body["quota"]!["limit"]!.GetValue<long>());
+        Assert.Equal(997, body["quota"]!["remaining"]!.GetValue<long>());
+
+        var policy = response.Headers.GetValues("RateLimit-Policy").Single();
+        var state = response.Headers.GetValues("RateLimit").Single();
+        Assert.Equal("\"rate\";q=10;w=60, \"quota\";q=1000;w=86400", policy);
+        var match = Regex.Match(state, "^\"rate\";r=(\\d+);t=(\\d+), \"quota\";r=(\\d+);t=(\\d+)$");
+        Assert.True(match.Success, state);
+        Assert.Equal("7", match.Groups[1].Value);
+        Assert.Equal(body["rateLimit"]!["resetSeconds"]!.GetValue<int>(), int.Parse(match.Groups[2].Value));
+        Assert.Equal("997", match.Groups[3].Value);
+
+        var authorize = await server.Client(key).GetAsync("/api/authorize");
+        Assert.Equal(204, (int)authorize.StatusCode);
+        Assert.StartsWith("\"rate\";r=6;", authorize.Headers.GetValues("RateLimit").Single());
+    }
+
+    [Fact]
+    public async Task A_quota_admits_exactly_its_limit_and_a_rotation_continues_the_count()
+    {
+        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var client = server.Client();
+        var (oldId, oldKey) = await admin.CreateKeyAsync(new { name = "metered", quota = new { limit = 50, period = "day" } });
+
+        var codes = new List<string>();
+        for (var i = 0; i < 12; i++) codes.Add((await client.PostJsonAsync("/api/keys/verify", new { key = oldKey, cost = 5 })).Body!["code"]!.GetValue<string>());
+        Assert.Equal(10, codes.Count(c => c == "VALID"));
+        Assert.Equal(2, codes.Count(c => c == "QUOTA_EXCEEDED"));
+        var exceeded = (await client.PostJsonAsync("/api/keys/verify", new { key = oldKey, cost = 5 })).Body!;
+        Assert.True(exceeded["retryAfterSeconds"]!.GetValue<int>() >= 1);
+
+        // Raise the quota a little, rotate, and use the successor: it continues the same count.
+        await admin.PatchJsonAsync($"/api/keys/{oldId}", new { quota = new { limit = 60, period = "day" } });
+        var rotated = (await admin.PostJsonAsync($"/api/keys/{oldId}/rotate", new { gracePeriodSeconds = 60 })).Body!;
+        var newKey = rotated["key"]!["key"]!.GetValue<string>();
+        Assert.Equal(60, rotated["key"]!["quota"]!["limit"]!.GetValue<long>());
+        var next = new List<string>();
+        for (var i = 0; i < 4; i++) next.Add((await client.PostJsonAsync("/api/keys/verify", new { key = newKey, cost = 5 })).Body!["code"]!.GetValue<string>());
+        Assert.Equal(["VALID", "VALID", "QUOTA_EXCEEDED", "QUOTA_EXCEEDED"], next);
+    }
+
+    [Fact]
+    public async Task Refused_keys_consume_nothing_and_cost_zero_only_checks()
+    {
+        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new { name = "scoped", scopes = new[] { "a" }, rateLimit = new { limit = 3, windowSeconds = 3600 } });
+        var client = server.Client();
+        for (var i = 0; i < 5; i++) Assert.Equal("INSUFFICIENT_SCOPE", await client.VerifyCodeAsync(key, scopes: ["b"]));
+        var check = (await client.PostJsonAsync("/api/keys/verify", new { key, cost = 0 })).Body!;
+        Assert.Equal(3, check["rateLimit"]!["remaining"]!.GetValue<long>());
+        for (var i = 0; i < 3; i++) Assert.Equal("VALID", await client.VerifyCodeAsync(key));
+        Assert.Equal("RATE_LIMITED", await client.VerifyCodeAsync(key));
+    }
+
+    [Fact]
+    public async Task Failed_verifications_per_address_are_throttled()
+    {
+        using var server = (await ServerGroup.CreateAsync()).With("Hokusai:RateLimiting:FailuresPerIpPerMinute", "5").StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new { name = "innocent" });
+        var attacker = server.Client(peer: "198.51.100.66");
+        for (var i = 0; i < 5; i++)
+        {
+            var bad = new HttpRequestMessage(HttpMethod.Get, "/api/authorize");
+            bad.Headers.Authorization = new("Bearer", Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).Plaintext);
+            Assert.Equal(401, (int)(await attacker.SendAsync(bad)).StatusCode);
+        }
+        var blocked = new HttpRequestMessage(HttpMethod.Get, "/api/authorize");
+        blocked.Headers.Authorization = new("Bearer", key);
+        var response = await attacker.SendAsync(blocked);
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Contains("TOO_MANY_FAILURES", await response.Content.ReadAsStringAsync());
+        Assert.NotNull(response.Headers.RetryAfter);
+
+        Assert.Equal(204, (int)(await server.Client(key, peer: "203.0.113.5").GetAsync("/api/authorize")).StatusCode);
+        var (status, body, _) = await server.Client(peer: "198.51.100.66").PostJsonAsync("/api/keys/verify", new { key });
+        Assert.Equal(429, status);
+        Assert.Equal("TOO_MANY_FAILURES", body!["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("local")]
+    [InlineData("fail-open")]
+    [InlineData("fail-closed")]
+    public async Task With_Redis_down_the_configured_failure_mode_decides(string mode)
+    {
+        using var redis = await RedisInstance.StartAsync();
+        var group = (await ServerGroup.CreateAsync(redis))
+            .With("Hokusai:RateLimiting:FailureMode", mode)
+            .With("Hokusai:RateLimiting:ExpectedInstanceCount", "2");
+        using var server = group.StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, key) = await admin.CreateKeyAsync(new { name = "limited", rateLimit = new { limit = 10, windowSeconds = 3600 } });
+        var client = server.Client(key);
+        Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode); // cached, one token used in Redis
+
+        redis.Stop();
+        var statuses = new List<int>();
+        for (var i = 0; i < 12; i++) statuses.Add((int)(await client.GetAsync("/api/authorize")).StatusCode);
+
+        switch (mode)
+        {
+            case "local": // this instance's share: 10 ÷ 2 = 5
+                Assert.Equal(5, statuses.Count(s => s == 204));
+                Assert.Equal(7, statuses.Count(s => s == 429));
+                break;
+            case "fail-open":
+                Assert.All(statuses, s => Assert.Equal(204, s));
+                break;
+            default:
+                Assert.All(statuses, s => Assert.Equal(503, s));
+                break;
+        }
+    }
+}
