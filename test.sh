@@ -14,6 +14,10 @@ export HOKUSAI_AZURITE_BIN="$AZURITE_BIN" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_O
 
 results="$PWD/.test-data/results"
 rm -rf "$results"; mkdir -p "$results"
+# Test fixtures list the Azurite/Redis processes they start here; whatever is left is stopped at the end.
+export HOKUSAI_TEST_PIDFILE="$results/pids"
+stop_leftovers() { [ -f "$HOKUSAI_TEST_PIDFILE" ] && xargs -r kill 2>/dev/null < "$HOKUSAI_TEST_PIDFILE" || true; }
+trap stop_leftovers EXIT
 log "Building ..."
 dotnet build Functions.sln -c Release -nologo -v quiet
 log "Running tests ..."

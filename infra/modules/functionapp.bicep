@@ -85,6 +85,26 @@ param cacheNotFoundSeconds int = 10
 @maxValue(16)
 param bcryptWorkFactor int = 11
 
+@description('What rate limiting does while Redis is unreachable (docs/rate-limits.md).')
+@allowed([
+  'local'
+  'fail-open'
+  'fail-closed'
+])
+param rateLimitFailureMode string = 'local'
+
+@description('Instances expected to share the load: each enforces limit ÷ this in the local failure mode.')
+@minValue(1)
+param rateLimitExpectedInstanceCount int = 2
+
+@description('Failed verifications one client address may cause per minute, per instance.')
+@minValue(1)
+param failuresPerIpPerMinute int = 100
+
+@description('Largest cost one verify call may consume.')
+@minValue(1)
+param maxVerifyCost int = 1000
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -179,6 +199,15 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     // Hokusai:Security
     Hokusai__Security__BcryptWorkFactor: string(bcryptWorkFactor)
     Hokusai__Security__CachePepper: '@Microsoft.KeyVault(SecretUri=${cachePepperSecretUri})'
+
+    // Hokusai:RateLimiting
+    Hokusai__RateLimiting__FailureMode: rateLimitFailureMode
+    Hokusai__RateLimiting__ExpectedInstanceCount: string(rateLimitExpectedInstanceCount)
+    Hokusai__RateLimiting__FailuresPerIpPerMinute: string(failuresPerIpPerMinute)
+    Hokusai__RateLimiting__MaxCost: string(maxVerifyCost)
+
+    // Hokusai:Network: the worker sees the Functions host on loopback; the client address comes in X-Forwarded-For.
+    Hokusai__Network__TrustedProxies: '127.0.0.1/32,::1/128'
 
     // Hokusai:ServiceBus
     Hokusai__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace

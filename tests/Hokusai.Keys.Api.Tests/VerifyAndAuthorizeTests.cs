@@ -129,6 +129,8 @@ public class VerifyAndAuthorizeTests(ApiFixture fx) : IClassFixture<ApiFixture>
         Assert.Equal(403, await Send("10.9.0.1", "203.0.113.7, 198.51.100.1")); // a client cannot prepend its way in
         Assert.Equal(403, await Send("198.51.100.1", "203.0.113.7")); // untrusted peer: header ignored
         Assert.Equal(204, await Send("203.0.113.9", "1.2.3.4")); // untrusted peer inside the allow-list: its own address counts
+        Assert.Equal(204, await Send("10.9.0.1", "203.0.113.7:51234")); // Azure front ends add the client's port
+        Assert.Equal(403, await Send("10.9.0.1", "[2001:db8::7]:443"));
     }
 
     private async Task<HttpResponseMessage> Authorize(string? bearer = null, string? header = null, string? query = null, string? scopes = null, string? peer = null)

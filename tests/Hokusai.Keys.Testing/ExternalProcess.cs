@@ -22,6 +22,9 @@ internal sealed class ExternalProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+        // The test host may be torn down without running exit handlers: test.sh kills what this file lists.
+        if (Environment.GetEnvironmentVariable("HOKUSAI_TEST_PIDFILE") is { Length: > 0 } pidFile)
+            File.AppendAllText(pidFile, _process.Id + Environment.NewLine);
     }
 
     public string Output { get { lock (_output) return _output.ToString(); } }

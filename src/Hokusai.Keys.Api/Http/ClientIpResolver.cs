@@ -38,10 +38,19 @@ public sealed class ClientIpResolver
         var hops = string.Join(',', forwarded.ToArray()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         for (var i = hops.Length - 1; i >= 0; i--)
         {
-            if (!IPAddress.TryParse(hops[i], out var hop)) return peer; // garbage from a trusted hop: do not guess
+            if (!TryParseHop(hops[i], out var hop)) return peer; // garbage from a trusted hop: do not guess
             if (!_trusted.Allows(hop)) return hop;
             peer = hop;
         }
         return peer;
+    }
+
+    /// <summary>An address as proxies write it: bare, <c>1.2.3.4:port</c> (Azure's front ends add the port) or <c>[v6]:port</c>.</summary>
+    private static bool TryParseHop(string hop, out IPAddress address)
+    {
+        if (IPAddress.TryParse(hop, out address!)) return true;
+        if (hop.StartsWith('[') && hop.IndexOf(']') is > 1 and var close) return IPAddress.TryParse(hop.AsSpan(1, close - 1), out address!);
+        var colon = hop.LastIndexOf(':');
+        return colon > 0 && hop.IndexOf(':') == colon && IPAddress.TryParse(hop.AsSpan(0, colon), out address!);
     }
 }

@@ -18,7 +18,7 @@ namespace Hokusai.Keys.Azure.RateLimiting;
 internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
 {
     public const int MaxBatch = 64;
-    public const int MaxInFlight = 4;
+    public const int MaxInFlight = 1;
     private const int ArgsPerItem = 6;
     private static readonly TimeSpan BreakerOpenFor = TimeSpan.FromSeconds(2);
 
