@@ -31,6 +31,25 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task Leased_slices_of_large_limits_never_over_admit_and_hold_back_at_most_a_slice_per_instance()
+    {
+        var group = await ServerGroup.CreateAsync();
+        using var a = group.StartServer();
+        using var b = group.StartServer();
+        var admin = a.Client(await a.CreateAdminKeyAsync());
+        // 1,000 per 1,000 s: instances lease slices of 10 tokens (1 %) and spend them without a round trip.
+        var (_, key) = await admin.CreateKeyAsync(new { name = "large", rateLimit = new { limit = 1000, windowSeconds = 1000 } });
+        HttpClient[] clients = [a.Client(key), b.Client(key)];
+        var clock = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 1400).Select(i => Task.Run(async () => (int)(await clients[i % 2].GetAsync("/api/authorize")).StatusCode)));
+        var refilled = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
+        var allowed = statuses.Count(s => s == 204);
+
+        Assert.All(statuses, s => Assert.True(s is 204 or 429, $"status {s}"));
+        Assert.InRange(allowed, 1000 - 2 * 10, 1000 + refilled);
+    }
+
+    [Fact]
     public async Task Refused_requests_carry_an_accurate_Retry_After_and_succeed_after_it()
     {
         using var server = (await ServerGroup.CreateAsync()).StartServer();

@@ -19,29 +19,38 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
 {
     public const int MaxBatch = 64;
     public const int MaxInFlight = 1;
-    private const int ArgsPerItem = 6;
+    private const int ArgsPerItem = 7;
+    private const int ResultsPerItem = 7;
     private static readonly TimeSpan BreakerOpenFor = TimeSpan.FromSeconds(2);
 
-    // KEYS: per item, its rate key and its quota key. ARGV: per item has_rate, limit, window_us, cost, quota_limit, quota_expire_at_ms.
-    // Returns per item: outcome (0 allowed, 1 rate limited, 2 quota exceeded), remaining, reset_us, retry_after_us, quota_before, quota_after.
+    // KEYS: per item, its rate key and its quota key.
+    // ARGV: per item has_rate, limit, window_us, cost, want (cost + lease; = cost for keys with a quota), quota_limit, quota_expire_at_ms.
+    // Returns per item: outcome (0 allowed, 1 rate limited, 2 quota exceeded), remaining, reset_us, retry_after_us, quota_before,
+    // quota_after, granted (want if it fitted, else cost).
     private const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local out = {}
         for i = 1, #KEYS / 2 do
-          local a = (i - 1) * 6
+          local a = (i - 1) * 7
           local has_rate = tonumber(ARGV[a + 1])
           local limit = tonumber(ARGV[a + 2])
           local window = tonumber(ARGV[a + 3])
           local cost = tonumber(ARGV[a + 4])
-          local qlimit = tonumber(ARGV[a + 5])
-          local qexpire = tonumber(ARGV[a + 6])
-          local outcome, remaining, reset, retry, new_tat = 0, 0, 0, 0, 0
+          local want = tonumber(ARGV[a + 5])
+          local qlimit = tonumber(ARGV[a + 6])
+          local qexpire = tonumber(ARGV[a + 7])
+          local outcome, remaining, reset, retry, new_tat, granted = 0, 0, 0, 0, 0, cost
           if has_rate == 1 then
             local interval = window / limit
             local tat = tonumber(redis.call('GET', KEYS[2 * i - 1])) or now
             if tat < now then tat = now end
-            new_tat = tat + cost * interval
+            new_tat = tat + want * interval
+            if want > cost and new_tat - now <= window then
+              granted = want
+            else
+              new_tat = tat + cost * interval
+            end
             if new_tat - now <= window then
               remaining = math.floor((window - (new_tat - now)) / interval)
               reset = new_tat - now
@@ -63,7 +72,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
             end
           end
           if outcome == 0 then
-            if has_rate == 1 and cost > 0 then
+            if has_rate == 1 and granted > 0 then
               redis.call('SET', KEYS[2 * i - 1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1000)
             end
             if qlimit > 0 and cost > 0 then
@@ -77,6 +86,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
           out[#out + 1] = math.ceil(retry)
           out[#out + 1] = qbefore
           out[#out + 1] = qafter
+          out[#out + 1] = granted
         end
         return out
         """;
@@ -89,6 +99,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     private readonly ILogger<RedisRateLimiter> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private readonly string _prefix;
     private readonly Task _pump;
     private long _breakerClosesAt;
@@ -111,10 +122,85 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         // Without Redis there is one instance by definition: the in-memory limiter is exact.
         if (!_redis.IsConfigured) return _local.AcquireAsync(request, cancellationToken);
         if (Stopwatch.GetTimestamp() < Volatile.Read(ref _breakerClosesAt)) return ValueTask.FromResult(Fallback(request));
-        var pending = new Pending(request);
-        if (!_queue.Writer.TryWrite(pending)) return ValueTask.FromResult(Fallback(request));
-        return new ValueTask<LimitDecision>(pending.Completion.Task);
+        var slice = LeaseSlice(request);
+        if (slice > 0) return AcquireLeasedAsync(request, slice);
+        return Enqueue(new Pending(request));
     }
+
+    private ValueTask<LimitDecision> Enqueue(Pending pending) =>
+        _queue.Writer.TryWrite(pending) ? new ValueTask<LimitDecision>(pending.Completion.Task) : ValueTask.FromResult(Fallback(pending.Request));
+
+    /// <summary>
+    /// Keys with a large rate limit (and no quota) lease a slice of 1 % of their limit per instance: requests spend
+    /// leased tokens locally, and only a refill goes to Redis. Tokens are taken from the shared bucket before they are
+    /// spent, so this never admits more than the bucket allows; unused leased tokens are held back from other
+    /// instances until the lease expires (at most one slice per instance).
+    /// </summary>
+    private static long LeaseSlice(LimitRequest request) =>
+        request.Quota is null && request.Rate is { } rate && rate.Limit / LeaseFraction >= MinLease ? rate.Limit / LeaseFraction : 0;
+
+    private const int LeaseFraction = 100;
+    private const int MinLease = 2;
+    private static readonly long LeaseLifetime = Stopwatch.Frequency; // one second
+
+    private async ValueTask<LimitDecision> AcquireLeasedAsync(LimitRequest request, long slice)
+    {
+        var lease = _leases.GetOrAdd(request.KeyId, static _ => new Lease());
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            Task refill;
+            Pending? mine = null;
+            lock (lease)
+            {
+                if (lease.Tokens >= request.Cost && Stopwatch.GetTimestamp() < lease.ExpiresAt)
+                {
+                    lease.Tokens -= request.Cost;
+                    lease.State = lease.State with { Remaining = Math.Max(0, lease.State.Remaining - request.Cost) };
+                    return new LimitDecision(LimitOutcome.Allowed, lease.State, null, 0, 0, 0);
+                }
+                if (lease.Refill is null)
+                {
+                    // This request refills the lease; concurrent ones wait for it and then spend from it.
+                    mine = new Pending(request, slice);
+                    lease.Refill = RefillAsync(lease, mine);
+                }
+                refill = lease.Refill;
+            }
+            if (mine is not null)
+            {
+                if (!_queue.Writer.TryWrite(mine)) mine.Completion.TrySetResult(Fallback(request));
+                var decision = await mine.Completion.Task;
+                await refill;
+                return decision;
+            }
+            await refill;
+        }
+        // The refills were spent by others: decide this one alone.
+        return await Enqueue(new Pending(request));
+    }
+
+    private static async Task RefillAsync(Lease lease, Pending pending)
+    {
+        try
+        {
+            var decision = await pending.Completion.Task;
+            lock (lease)
+            {
+                if (decision.Outcome == LimitOutcome.Allowed && decision.Rate is { } state)
+                {
+                    lease.Tokens = Math.Max(0, pending.Granted - pending.Request.Cost);
+                    lease.ExpiresAt = Stopwatch.GetTimestamp() + LeaseLifetime;
+                    lease.State = state;
+                }
+            }
+        }
+        finally
+        {
+            lock (lease) lease.Refill = null;
+        }
+    }
+
+
 
     private async Task PumpAsync()
     {
@@ -150,13 +236,14 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
                 args[a + 1] = r.Rate?.Limit ?? 1;
                 args[a + 2] = (r.Rate?.WindowSeconds ?? 1) * 1_000_000L;
                 args[a + 3] = r.Cost;
-                args[a + 4] = r.Quota?.Limit ?? 0;
-                args[a + 5] = r.Quota is { } quota ? quota.PeriodEnd(now).AddDays(1).ToUnixTimeMilliseconds() : 0;
+                args[a + 4] = r.Cost + batch[i].Lease;
+                args[a + 5] = r.Quota?.Limit ?? 0;
+                args[a + 6] = r.Quota is { } quota ? quota.PeriodEnd(now).AddDays(1).ToUnixTimeMilliseconds() : 0;
             }
             var connection = await _redis.GetAsync();
             var results = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
             for (var i = 0; i < batch.Count; i++)
-                batch[i].Completion.TrySetResult(ToDecision(batch[i].Request, results, i * ArgsPerItem, now));
+                batch[i].Completion.TrySetResult(ToDecision(batch[i].Request, results, i * ResultsPerItem, now, out batch[i].Granted));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -175,8 +262,9 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         }
     }
 
-    private static LimitDecision ToDecision(LimitRequest request, RedisResult[] results, int offset, DateTimeOffset now)
+    private static LimitDecision ToDecision(LimitRequest request, RedisResult[] results, int offset, DateTimeOffset now, out long granted)
     {
+        granted = (long)results[offset + 6];
         var outcome = (int)results[offset] switch { 1 => LimitOutcome.RateLimited, 2 => LimitOutcome.QuotaExceeded, _ => LimitOutcome.Allowed };
         var remaining = (long)results[offset + 1];
         var resetMicros = (long)results[offset + 2];
@@ -216,10 +304,21 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         await _pump;
     }
 
-    private sealed class Pending(LimitRequest request)
+    private sealed class Pending(LimitRequest request, long lease = 0)
     {
         public LimitRequest Request { get; } = request;
+        public long Lease { get; } = lease;
+        public long Granted;
         public TaskCompletionSource<LimitDecision> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Tokens this instance took from a key's bucket in advance, to spend without a round trip.</summary>
+    private sealed class Lease
+    {
+        public long Tokens;
+        public long ExpiresAt;
+        public LimitState State;
+        public Task? Refill;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiting without Redis ({ExceptionType}); mode {FailureMode} decides the next requests (batch of {Count})")]
