@@ -18,7 +18,8 @@ public sealed record ApiEndpoint(
     string Route,
     Func<IServiceProvider, HttpRequest, string?, Task<ApiResult>> Handler,
     Action<RouteHandlerBuilder> Describe,
-    Type? Body = null)
+    Type? Body = null,
+    bool BodyRequired = true)
 {
     public bool HasId => Route.Contains("{id}", StringComparison.Ordinal);
 }
@@ -52,7 +53,7 @@ public static class ApiEndpoints
             b => Management(b, "Replace a key by a new one; the old one keeps working for gracePeriodSeconds (default 86400; 0 revokes it now).")
                 .Produces<RotateKeyResponse>(201, Json).Produces<ProblemResponse>(400, ProblemJson)
                 .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson),
-            typeof(RotateKeyRequest)),
+            typeof(RotateKeyRequest), BodyRequired: false),
         new("ListKeyEvents", "GET", ApiRoutes.KeyEvents, (sp, r, id) => Keys(sp).ListKeyEventsAsync(r, id!),
             b => Management(b, "The key's audit trail, newest first. Query: limit (1–100, default 50), cursor.")
                 .Produces<KeyEventListResponse>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),

@@ -18,7 +18,7 @@ public static class ServerEndpoints
                 ? app.MapMethods(pattern, [endpoint.Method], async (HttpContext context, string id, CancellationToken _) => (IResult)await handler(context.RequestServices, context.Request, id))
                 : app.MapMethods(pattern, [endpoint.Method], async (HttpContext context, CancellationToken _) => (IResult)await handler(context.RequestServices, context.Request, null));
             builder.WithName(endpoint.Name);
-            if (endpoint.Body is not null) builder.WithMetadata(new JsonBodyMetadata(endpoint.Body));
+            if (endpoint.Body is not null) builder.WithMetadata(new JsonBodyMetadata(endpoint.Body, endpoint.BodyRequired));
             endpoint.Describe(builder);
         }
         return app;
@@ -41,4 +41,4 @@ public static class ServerEndpoints
 }
 
 /// <summary>The JSON body type of a route, for the OpenAPI document only (no Content-Type check, as in the Functions host).</summary>
-public sealed record JsonBodyMetadata(Type BodyType);
+public sealed record JsonBodyMetadata(Type BodyType, bool Required);

@@ -15,7 +15,7 @@ public static class ServerOpenApi
                 if (body is null) return;
                 operation.RequestBody = new OpenApiRequestBody
                 {
-                    Required = body.BodyType != typeof(Hokusai.Keys.Management.RotateKeyRequest),
+                    Required = body.Required,
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken) },

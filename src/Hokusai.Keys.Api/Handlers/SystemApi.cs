@@ -36,12 +36,15 @@ public sealed class SystemApi(IKeyStore store, RedisConnection redis, ApiErrorBo
         return storageOk ? result : result.WithHeader("Retry-After", Problems.RetryAfterSeconds);
     });
 
-    /// <summary>Serves docs/openapi.json as embedded at build time.</summary>
-    public Task<ApiResult> OpenApiAsync(HttpRequest request) => boundary.RunAsync(request, _ =>
+    private static readonly Lazy<System.Text.Json.JsonElement?> EmbeddedDocument = new(() =>
     {
         using var stream = typeof(SystemApi).Assembly.GetManifestResourceStream("openapi.json");
-        if (stream is null) return Task.FromResult(ApiResult.Problem(ProblemResponse.Create(404, ErrorCodes.RouteNotFound, "No OpenAPI document was built into this app.")));
-        var document = System.Text.Json.JsonDocument.Parse(stream);
-        return Task.FromResult(ApiResult.Json(StatusCodes.Status200OK, document.RootElement.Clone()));
+        return stream is null ? null : System.Text.Json.JsonDocument.Parse(stream).RootElement.Clone();
     });
+
+    /// <summary>Serves docs/openapi.json as embedded at build time.</summary>
+    public Task<ApiResult> OpenApiAsync(HttpRequest request) => boundary.RunAsync(request, _ => Task.FromResult(
+        EmbeddedDocument.Value is { } document
+            ? ApiResult.Json(StatusCodes.Status200OK, document)
+            : ApiResult.Problem(ProblemResponse.Create(404, ErrorCodes.RouteNotFound, "No OpenAPI document was built into this app."))));
 }
