@@ -82,6 +82,27 @@ public class CacheBehaviourTests
     }
 
     [Fact]
+    public async Task A_revocation_during_a_slow_first_load_leaves_nothing_stale_in_the_cache()
+    {
+        var group = await ServerGroup.CreateAsync();
+        using var a = group.StartServer();
+        var counter = new CallCounter { VerifyDelay = TimeSpan.FromMilliseconds(800) };
+        using var b = group.StartServer(counter.Install);
+        var admin = a.Client(await a.CreateAdminKeyAsync());
+        var (id, key) = await admin.CreateKeyAsync(new { name = "cold key" });
+        var (_, warmUp) = await admin.CreateKeyAsync(new { name = "warm-up" });
+        Assert.Equal("VALID", await b.Client().VerifyCodeAsync(warmUp)); // the code path is compiled: the cold load below reads at once
+
+        var coldLoad = b.Client().VerifyCodeAsync(key);          // reads the key, then spends 800 ms in bcrypt
+        await Task.Delay(300);
+        Assert.Equal(200, (await admin.PostJsonAsync($"/api/keys/{id}/revoke")).Status);
+        await coldLoad;                                           // began before the revocation: either answer is fair
+
+        Assert.Equal("REVOKED", await b.Client().VerifyCodeAsync(key));
+        Assert.Equal("REVOKED", await a.Client().VerifyCodeAsync(key));
+    }
+
+    [Fact]
     public async Task With_Redis_stopped_answers_stay_correct_and_revocations_spread_within_the_local_ttl()
     {
         using var redis = await RedisInstance.StartAsync();

@@ -12,6 +12,9 @@ public sealed class CallCounter
     private int _keyReads;
 
     public int BcryptVerifications => Volatile.Read(ref _bcryptVerifications);
+
+    /// <summary>Makes each bcrypt verification take this much longer (to widen races on purpose).</summary>
+    public TimeSpan VerifyDelay { get; set; }
     public int KeyReads => Volatile.Read(ref _keyReads);
 
     internal void Verified() => Interlocked.Increment(ref _bcryptVerifications);
@@ -44,6 +47,7 @@ public sealed class CallCounter
         public bool Verify(string secret, string hash, string scheme)
         {
             counter.Verified();
+            if (counter.VerifyDelay > TimeSpan.Zero) Thread.Sleep(counter.VerifyDelay);
             return inner.Verify(secret, hash, scheme);
         }
     }

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane;
 using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
 using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
@@ -23,6 +26,11 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     private readonly FusionCacheEntryOptions _invalidate;
     private readonly string _fingerprint;
     private readonly string[] _allFingerprints;
+
+    // When each key was last invalidated (here or, via the backplane, elsewhere): a load that started before must not
+    // cache what it read. Entries older than the longest load are useless and pruned.
+    private readonly ConcurrentDictionary<string, long> _invalidatedAt = new(StringComparer.Ordinal);
+    private static readonly long InvalidationMemory = Stopwatch.Frequency * 60;
 
     public FusionKeySnapshotCache(
         IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, ILoggerFactory loggerFactory)
@@ -70,6 +78,20 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
 
         _fingerprint = digester.Fingerprint;
         _allFingerprints = digester.AllFingerprints;
+        _cache.Events.Backplane.MessageReceived += (_, e) =>
+        {
+            if (e.Message.Action == BackplaneMessageAction.EntryRemove && e.Message.CacheKey is { } key)
+                NoteInvalidation(key[(key.LastIndexOf(':') + 1)..]);
+        };
+    }
+
+    private void NoteInvalidation(string keyId)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _invalidatedAt[keyId] = now;
+        if (_invalidatedAt.Count > 10_000)
+            foreach (var (id, at) in _invalidatedAt)
+                if (now - at > InvalidationMemory) _invalidatedAt.TryRemove(id, out _);
     }
 
     public async ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken)
@@ -78,11 +100,22 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         return entry.HasValue ? entry.Value : null;
     }
 
-    public ValueTask SetAsync(KeySnapshot snapshot, CancellationToken cancellationToken) =>
-        _cache.SetAsync(CacheKey(_fingerprint, snapshot.Id), snapshot, snapshot.Exists ? _found : _missing, token: cancellationToken);
+    public async ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken)
+    {
+        if (_invalidatedAt.TryGetValue(snapshot.Id, out var at) && at >= loadStarted) return false;
+        await _cache.SetAsync(CacheKey(_fingerprint, snapshot.Id), snapshot, snapshot.Exists ? _found : _missing, token: cancellationToken);
+        // An invalidation that arrived while we were writing wins: remove what we wrote, locally and in Redis.
+        if (_invalidatedAt.TryGetValue(snapshot.Id, out at) && at >= loadStarted)
+        {
+            await _cache.RemoveAsync(CacheKey(_fingerprint, snapshot.Id), _invalidate, cancellationToken);
+            return false;
+        }
+        return true;
+    }
 
     public async ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken)
     {
+        NoteInvalidation(keyId);
         foreach (var fingerprint in _allFingerprints)
             await _cache.RemoveAsync(CacheKey(fingerprint, keyId), _invalidate, cancellationToken);
     }

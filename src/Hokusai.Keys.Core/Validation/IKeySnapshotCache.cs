@@ -8,7 +8,12 @@ public interface IKeySnapshotCache
 {
     ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken);
 
-    ValueTask SetAsync(KeySnapshot snapshot, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a snapshot loaded from storage at <paramref name="loadStarted"/> (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp) unless the key was invalidated here or on another instance since then: false means it was not stored,
+    /// because a change raced the load and the snapshot may be stale.
+    /// </summary>
+    ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken);
 
     /// <summary>Drops the entry here, in the shared cache and on every other instance.</summary>
     ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken);

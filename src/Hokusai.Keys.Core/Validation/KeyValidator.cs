@@ -193,11 +193,12 @@ public sealed partial class KeyValidator(
         var again = await cache.TryGetAsync(keyId, cancellationToken);
         if (again is not null) return again;
 
+        var loadStarted = Stopwatch.GetTimestamp();
         var stored = await store.GetAsync(keyId, cancellationToken);
         if (stored is null || stored.Record.IsPending)
         {
             var missing = KeySnapshot.Missing(keyId);
-            await cache.SetAsync(missing, cancellationToken);
+            await cache.SetAsync(missing, loadStarted, cancellationToken);
             return missing;
         }
 
@@ -210,8 +211,12 @@ public sealed partial class KeyValidator(
         }
 
         var snapshot = KeySnapshot.From(record, digest);
-        await cache.SetAsync(snapshot, cancellationToken);
-        return snapshot;
+        if (await cache.SetAsync(snapshot, loadStarted, cancellationToken)) return snapshot;
+
+        // The key changed (e.g. was revoked) while bcrypt ran: answer from a fresh read, and cache nothing stale.
+        // A key's secret hash never changes, so the verification above still holds.
+        var fresh = await store.GetAsync(keyId, cancellationToken);
+        return fresh is null || fresh.Record.IsPending ? KeySnapshot.Missing(keyId) : KeySnapshot.From(fresh.Record, digest);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the {Percent} % quota threshold of key {KeyId} ({ExceptionType})")]
