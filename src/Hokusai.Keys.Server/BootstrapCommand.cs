@@ -32,13 +32,16 @@ public static class BootstrapCommand
             }
         }
 
-        var builder = Host.CreateApplicationBuilder();
+        // appsettings.json beside the binary, whatever the working directory; environment variables override it.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Standard output carries only the result (scripts parse --json): logs go to standard error.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddHokusaiKeysApi(builder.Configuration);
         using var host = builder.Build();
-        var bootstrapper = host.Services.GetRequiredService<AdminBootstrapper>();
         try
         {
+            var bootstrapper = host.Services.GetRequiredService<AdminBootstrapper>();
             var created = await bootstrapper.BootstrapAsync(name, owner, force, CancellationToken.None);
             if (created is null)
             {
@@ -60,7 +63,7 @@ public static class BootstrapCommand
             }
             return 0;
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or DomainException)
+        catch (Exception ex) when (ex is StorageUnavailableException or DomainException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"Bootstrap failed: {ex.Message}");
             return 1;
