@@ -15,6 +15,8 @@ public static class ApiServiceCollectionExtensions
         services.AddHokusaiCore(configuration);
         services.AddHokusaiTableStorage(configuration);
         services.AddHokusaiRedisCache(configuration);
+        services.AddHokusaiUsage(configuration);
+        services.AddHokusaiLifecycleEvents();
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.SectionName));
         services.TryAddSingleton<ClientIpResolver>();
         services.TryAddSingleton<ApiErrorBoundary>();
@@ -22,6 +24,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<KeysApi>();
         services.TryAddSingleton<ValidationApi>();
         services.TryAddSingleton<SystemApi>();
+        services.TryAddSingleton<UsageApi>();
         return services;
     }
 }
