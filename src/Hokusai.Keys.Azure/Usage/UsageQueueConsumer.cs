@@ -89,7 +89,15 @@ internal sealed partial class UsageQueueConsumer(UsageQueues queues, UsageIngest
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The message becomes visible again and is processed by the next consumer (idempotently).
+            // Stopping mid-message: hand it back now rather than after the visibility timeout (re-processing is idempotent).
+            try
+            {
+                await queues.Usage.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogHandleFailed(logger, message.MessageId, ex.GetType().Name);
+            }
         }
         catch (Exception ex)
         {
