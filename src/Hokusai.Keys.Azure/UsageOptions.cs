@@ -30,9 +30,9 @@ public sealed class UsageOptions
     [NotRequiredInAzure("The Functions host polls with the queue trigger (host.json maxPollingInterval).")]
     public int MaxPollIntervalMilliseconds { get; set; } = 1000;
 
-    /// <summary>Server consumer only: messages processed concurrently (one receive holds at most 32).</summary>
+    /// <summary>Server consumer only: messages received and ingested together (at most 32, one table write per key for all of them).</summary>
     [NotRequiredInAzure("The Functions host takes batchSize from host.json.")]
-    public int ConsumerBatchSize { get; set; } = 16;
+    public int ConsumerBatchSize { get; set; } = 32;
 
     /// <summary>Set false to keep the usage pipeline off entirely (events are then not recorded).</summary>
     [NotRequiredInAzure("On by default; only tests and special deployments turn it off.")]

@@ -20,7 +20,7 @@ namespace Hokusai.Keys.Benchmarks;
 ///    enqueued; then the server's queue consumer is started and timed until every aggregate is complete.
 /// 2. end to end: the real recorder is fed at <c>rate</c> events/s for 10 s while the consumer runs; reports drops
 ///    and the lag from the last event to complete aggregates.
-/// Table writes = committed aggregate transactions (one <c>batch_</c> marker row each) + LastUsedAt merges (≤ 1/min/key).
+/// Table writes = committed aggregate transactions (UsageIngestor.AggregateWrites) + LastUsedAt merges (≤ 1/min/key).
 /// </summary>
 public static class UsageIngestionBenchmark
 {
@@ -81,10 +81,10 @@ public static class UsageIngestionBenchmark
         await host.StartAsync();
         await WaitForTotalAsync(reader, ids, events, TimeSpan.FromMinutes(5));
         var seconds = clock.Elapsed.TotalSeconds;
-        var writes = await CountWritesAsync(connectionString, prefix);
+        var ingestor = host.Services.GetRequiredService<UsageIngestor>();
         await host.StopAsync();
         Console.WriteLine($"  drain: {events:N0} events aggregated in {seconds:F2} s = {events / seconds:N0} events/s; " +
-            $"{writes.Transactions:N0} aggregate transactions = {writes.Transactions * 1000.0 / events:F1} table writes per 1,000 events (+ {keys} LastUsedAt merges)");
+            $"{ingestor.AggregateWrites:N0} aggregate transactions = {ingestor.AggregateWrites * 1000.0 / events:F1} table writes per 1,000 events (+ {ingestor.LastUsedWrites:N0} LastUsedAt merges)");
     }
 
     private static async Task EndToEndAsync(string connectionString, int rate, TimeSpan duration, int keys)
@@ -110,10 +110,12 @@ public static class UsageIngestionBenchmark
         var fed = clock.Elapsed.TotalSeconds;
         var lag = Stopwatch.StartNew();
         var complete = await WaitForTotalAsync(reader, ids, sent, TimeSpan.FromMinutes(2));
-        var writes = await CountWritesAsync(connectionString, prefix);
+        var ingestor = host.Services.GetRequiredService<UsageIngestor>();
+        var messages = await CountMarkersAsync(connectionString, prefix);
         await host.StopAsync();
         Console.WriteLine($"  end to end: {sent:N0} events recorded in {fed:F1} s ({sent / fed:N0}/s); {(complete ? "all aggregated" : "NOT all aggregated")} " +
-            $"{lag.Elapsed.TotalSeconds:F2} s after the last; {writes.Transactions * 1000.0 / sent:F1} table writes per 1,000 events");
+            $"{lag.Elapsed.TotalSeconds:F2} s after the last; {ingestor.AggregateWrites * 1000.0 / sent:F1} table writes per 1,000 events " +
+            $"(+ {ingestor.LastUsedWrites:N0} LastUsedAt merges); {messages:N0} (key, message) parts");
     }
 
     private static async Task<bool> WaitForTotalAsync(IUsageReader reader, List<string> ids, long expected, TimeSpan timeout)
@@ -131,15 +133,13 @@ public static class UsageIngestionBenchmark
         return false;
     }
 
-    private static async Task<(long Transactions, long Rows)> CountWritesAsync(string connectionString, string prefix)
+    /// <summary>Marker rows = (key, message) parts applied.</summary>
+    private static async Task<long> CountMarkersAsync(string connectionString, string prefix)
     {
         var table = new TableServiceClient(connectionString).GetTableClient(prefix + "keyusage");
-        long markers = 0, rows = 0;
+        long markers = 0;
         await foreach (var e in table.QueryAsync<TableEntity>(select: ["RowKey"]))
-        {
-            rows++;
             if (e.RowKey.StartsWith(UsageIngestor.BatchRowPrefix, StringComparison.Ordinal)) markers++;
-        }
-        return (markers, rows);
+        return markers;
     }
 }

@@ -37,6 +37,8 @@ public sealed partial class UsageIngestor
     private readonly TimeProvider _time;
     private readonly ILogger<UsageIngestor> _logger;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUsedWritten = new(StringComparer.Ordinal);
+    private long _aggregateWrites;
+    private long _lastUsedWrites;
 
     internal UsageIngestor(StorageTables tables, TimeProvider time, ILogger<UsageIngestor> logger)
     {
@@ -44,6 +46,12 @@ public sealed partial class UsageIngestor
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>Committed aggregate transactions since start (each one table write: markers + hour rows of one key).</summary>
+    public long AggregateWrites => Interlocked.Read(ref _aggregateWrites);
+
+    /// <summary>LastUsedAt merges since start.</summary>
+    public long LastUsedWrites => Interlocked.Read(ref _lastUsedWrites);
 
     public static string HourRow(DateTimeOffset hour) => HourRowPrefix + hour.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
 
@@ -80,6 +88,133 @@ public sealed partial class UsageIngestor
         return new IngestResult(batchId, events.Count, byKey.Count, writes, duplicates);
     }
 
+    /// <summary>
+    /// Applies several messages at once (the server's consumer: one receive). Per key, the parts of all messages go into
+    /// one transaction holding every message's marker row and the summed hour rows, so N messages cost one write per key
+    /// instead of N. If any marker already exists, that key falls back to message-by-message (each skips itself if applied).
+    /// Returns, per payload, null (applied) or the exception that failed it (an invalid one is never retried into success).
+    /// </summary>
+    public async Task<IReadOnlyList<Exception?>> IngestManyAsync(IReadOnlyList<BinaryData> payloads, CancellationToken cancellationToken)
+    {
+        var results = new Exception?[payloads.Count];
+        var parts = new List<(int Index, string BatchId, string KeyId, List<UsageEvent> Events)>();
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            try
+            {
+                var (batchId, events) = UsageMessage.Parse(payloads[i]);
+                foreach (var g in events.GroupBy(e => e.KeyId, StringComparer.Ordinal)) parts.Add((i, batchId, g.Key, g.ToList()));
+            }
+            catch (InvalidUsageMessageException ex)
+            {
+                LogInvalid(_logger, ex.Reason, payloads[i].ToMemory().Length);
+                results[i] = ex;
+            }
+        }
+        var byKey = parts.GroupBy(p => p.KeyId, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (group, ct) =>
+        {
+            try
+            {
+                await ApplyCombinedAsync(group.Key, group.Select(p => (p.BatchId, p.Events)).ToList(), ct);
+                await UpdateLastUsedAsync(group.Key, group.SelectMany(p => p.Events), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                lock (results)
+                    foreach (var p in group) results[p.Index] ??= ex;
+            }
+        });
+        return results;
+    }
+
+    private async Task ApplyCombinedAsync(string keyId, List<(string BatchId, List<UsageEvent> Events)> parts, CancellationToken cancellationToken)
+    {
+        // The same batch twice in one receive (a producer retry whose first send did arrive) counts once.
+        parts = parts.DistinctBy(p => p.BatchId, StringComparer.Ordinal).ToList();
+        // Greedy groups whose markers + distinct hours fit one transaction; a part spanning > 99 hours goes alone.
+        var groups = new List<List<(string BatchId, List<UsageEvent> Events)>>();
+        var current = new List<(string BatchId, List<UsageEvent> Events)>();
+        var hours = new HashSet<DateTimeOffset>();
+        foreach (var part in parts)
+        {
+            var partHours = part.Events.Select(e => HourOf(e.Timestamp)).ToHashSet();
+            if (partHours.Count > MaxHoursPerTransaction)
+            {
+                groups.Add([part]);
+                continue;
+            }
+            if (current.Count > 0 && current.Count + 1 + hours.Union(partHours).Count() > TableLimits.MaxTransactionActions)
+            {
+                groups.Add(current);
+                current = [];
+                hours.Clear();
+            }
+            current.Add(part);
+            hours.UnionWith(partHours);
+        }
+        if (current.Count > 0) groups.Add(current);
+
+        foreach (var group in groups)
+        {
+            if (group.Count == 1)
+            {
+                await ApplyKeyAsync(group[0].BatchId, keyId, group[0].Events, cancellationToken);
+                continue;
+            }
+            var markers = group.Select(p => BatchRowPrefix + p.BatchId).ToList();
+            var sums = group.SelectMany(p => p.Events).GroupBy(e => HourOf(e.Timestamp)).OrderBy(g => g.Key).Select(g => (Hour: g.Key, Sum: Fold(g))).ToArray();
+            if (await TryApplyAsync(keyId, markers, sums, cancellationToken) == Outcome.Applied) continue;
+            // Some part was applied before: message by message, each skipping itself if its marker exists.
+            foreach (var part in group) await ApplyKeyAsync(part.BatchId, keyId, part.Events, cancellationToken);
+        }
+    }
+
+    private enum Outcome { Applied, AlreadyApplied }
+
+    /// <summary>One transaction: add the marker rows, replace (ETag) or insert the hour rows; retried on a lost race.</summary>
+    private async Task<Outcome> TryApplyAsync(string keyId, IReadOnlyList<string> markers, (DateTimeOffset Hour, HourSum Sum)[] hours, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var reads = await Task.WhenAll(hours.Select(h =>
+                _tables.Usage.GetEntityIfExistsAsync<TableEntity>(keyId, HourRow(h.Hour), cancellationToken: cancellationToken)));
+            var processedAt = _time.GetUtcNow();
+            var actions = new List<TableTransactionAction>(hours.Length + markers.Count);
+            foreach (var marker in markers)
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(keyId, marker) { ["ProcessedAt"] = processedAt }));
+            for (var i = 0; i < hours.Length; i++)
+            {
+                var existing = reads[i].HasValue ? reads[i].Value : null;
+                var entity = existing ?? new TableEntity(keyId, HourRow(hours[i].Hour)) { ["HourStart"] = hours[i].Hour };
+                hours[i].Sum.AddTo(entity);
+                actions.Add(existing is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag));
+            }
+            TableLimits.EnsureTransaction(actions);
+            try
+            {
+                await _tables.Usage.SubmitTransactionAsync(actions, cancellationToken);
+                Interlocked.Increment(ref _aggregateWrites);
+                return Outcome.Applied;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Either a part was applied before (a marker exists) or another ingester changed an hour row.
+                var seen = await Task.WhenAll(markers.Select(m =>
+                    _tables.Usage.GetEntityIfExistsAsync<TableEntity>(keyId, m, select: ["PartitionKey"], cancellationToken: cancellationToken)));
+                if (seen.Any(r => r.HasValue))
+                {
+                    if (markers.Count == 1) LogDuplicate(_logger, markers[0], keyId);
+                    return Outcome.AlreadyApplied;
+                }
+                if (attempt >= MaxAttempts) throw;
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 5))), cancellationToken);
+            }
+        }
+    }
+
     private async Task<(int Writes, int Duplicates)> ApplyKeyAsync(string batchId, string keyId, List<UsageEvent> events, CancellationToken cancellationToken)
     {
         var hours = events.GroupBy(e => HourOf(e.Timestamp)).OrderBy(g => g.Key).Select(g => (Hour: g.Key, Sum: Fold(g))).ToList();
@@ -95,45 +230,8 @@ public sealed partial class UsageIngestor
     }
 
     /// <summary>True when applied; false when the marker shows an earlier delivery applied it.</summary>
-    private async Task<bool> ApplyChunkAsync(string keyId, string marker, (DateTimeOffset Hour, HourSum Sum)[] hours, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var reads = await Task.WhenAll(hours.Select(h =>
-                _tables.Usage.GetEntityIfExistsAsync<TableEntity>(keyId, HourRow(h.Hour), cancellationToken: cancellationToken)));
-            var actions = new List<TableTransactionAction>(hours.Length + 1)
-            {
-                new(TableTransactionActionType.Add, new TableEntity(keyId, marker) { ["ProcessedAt"] = _time.GetUtcNow() }),
-            };
-            for (var i = 0; i < hours.Length; i++)
-            {
-                var existing = reads[i].HasValue ? reads[i].Value : null;
-                var entity = existing ?? new TableEntity(keyId, HourRow(hours[i].Hour)) { ["HourStart"] = hours[i].Hour };
-                hours[i].Sum.AddTo(entity);
-                actions.Add(existing is null
-                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag));
-            }
-            TableLimits.EnsureTransaction(actions);
-            try
-            {
-                await _tables.Usage.SubmitTransactionAsync(actions, cancellationToken);
-                return true;
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Either this part was applied before (marker exists) or another ingester changed an hour row.
-                var seen = await _tables.Usage.GetEntityIfExistsAsync<TableEntity>(keyId, marker, select: ["PartitionKey"], cancellationToken: cancellationToken);
-                if (seen.HasValue)
-                {
-                    LogDuplicate(_logger, marker, keyId);
-                    return false;
-                }
-                if (attempt >= MaxAttempts) throw;
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 5))), cancellationToken);
-            }
-        }
-    }
+    private async Task<bool> ApplyChunkAsync(string keyId, string marker, (DateTimeOffset Hour, HourSum Sum)[] hours, CancellationToken cancellationToken) =>
+        await TryApplyAsync(keyId, [marker], hours, cancellationToken) == Outcome.Applied;
 
     /// <summary>
     /// A merge of the single property <c>LastUsedAt</c> with ETag * (no read, never a replace): it cannot undo a
@@ -150,6 +248,7 @@ public sealed partial class UsageIngestor
         _lastUsedWritten[keyId] = used;
         try
         {
+            Interlocked.Increment(ref _lastUsedWrites);
             await _tables.Keys.UpdateEntityAsync(new TableEntity(keyId, KeyEntities.KeyRow) { ["LastUsedAt"] = used }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

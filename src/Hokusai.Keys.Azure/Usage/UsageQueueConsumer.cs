@@ -56,11 +56,37 @@ internal sealed partial class UsageQueueConsumer(UsageQueues queues, UsageIngest
                 continue;
             }
             delay = minDelay;
-            await Task.WhenAll(messages.Select(m => HandleAsync(m, settings, stoppingToken)));
+            await HandleAsync(messages, settings, stoppingToken);
         }
     }
 
-    private async Task HandleAsync(QueueMessage message, UsageOptions settings, CancellationToken stoppingToken)
+    /// <summary>One receive is ingested together (one table write per key for all its messages), then settled message by message.</summary>
+    private async Task HandleAsync(QueueMessage[] received, UsageOptions settings, CancellationToken stoppingToken)
+    {
+        var messages = new List<QueueMessage>(received.Length);
+        foreach (var message in received)
+        {
+            if (message.DequeueCount <= settings.MaxDequeueCount)
+            {
+                messages.Add(message);
+                continue;
+            }
+            await SettleAsync(message, new InvalidOperationException("dequeue count exceeded"), settings, stoppingToken);
+        }
+        if (messages.Count == 0) return;
+        IReadOnlyList<Exception?> outcomes;
+        try
+        {
+            outcomes = await ingestor.IngestManyAsync(messages.ConvertAll(m => m.Body), stoppingToken);
+        }
+        catch (Exception ex)
+        {
+            outcomes = messages.ConvertAll<Exception?>(_ => ex);
+        }
+        await Task.WhenAll(messages.Select((m, i) => SettleAsync(m, outcomes[i], settings, stoppingToken)));
+    }
+
+    private async Task SettleAsync(QueueMessage message, Exception? failure, UsageOptions settings, CancellationToken stoppingToken)
     {
         try
         {
@@ -69,13 +95,14 @@ internal sealed partial class UsageQueueConsumer(UsageQueues queues, UsageIngest
                 await MoveToPoisonAsync(message, "dequeue count exceeded", stoppingToken);
                 return;
             }
-            try
+            if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested) throw failure;
+            if (failure is null)
             {
-                await ingestor.IngestAsync(message.Body, stoppingToken);
                 await queues.Usage.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            else
             {
+                var ex = failure;
                 var reason = ex is InvalidUsageMessageException invalid ? invalid.Reason : ex.GetType().Name;
                 if (message.DequeueCount >= settings.MaxDequeueCount)
                 {
