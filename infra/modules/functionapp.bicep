@@ -65,6 +65,15 @@ param maximumInstanceCount int = 40
 @description('Prefix of every table and queue name.')
 param tablePrefix string = ''
 
+@description('Events buffered in process per instance before usage events are dropped (and counted).')
+@minValue(1000)
+param usageBufferCapacity int = 100000
+
+@description('Longest wait of a usage event in the in-process buffer before it is sent, in milliseconds (at most 1000).')
+@minValue(10)
+@maxValue(1000)
+param usageFlushIntervalMilliseconds int = 1000
+
 @description('Prefix of every Redis key and channel.')
 param redisKeyPrefix string = 'hk'
 
@@ -208,6 +217,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
     // Hokusai:Network: the worker sees the Functions host on loopback; the client address comes in X-Forwarded-For.
     Hokusai__Network__TrustedProxies: '127.0.0.1/32,::1/128'
+
+    // Hokusai:Usage — the queue trigger reads the queue name from this setting (%Hokusai:Usage:QueueName%) and
+    // its account from AzureWebJobsStorage (the same storage account as Hokusai:Storage).
+    Hokusai__Usage__QueueName: toLower('${tablePrefix}usage')
+    Hokusai__Usage__BufferCapacity: string(usageBufferCapacity)
+    Hokusai__Usage__FlushIntervalMilliseconds: string(usageFlushIntervalMilliseconds)
 
     // Hokusai:ServiceBus
     Hokusai__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace

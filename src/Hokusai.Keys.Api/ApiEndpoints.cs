@@ -57,6 +57,10 @@ public static class ApiEndpoints
         new("ListKeyEvents", "GET", ApiRoutes.KeyEvents, (sp, r, id) => Keys(sp).ListKeyEventsAsync(r, id!),
             b => Management(b, "The key's audit trail, newest first. Query: limit (1–100, default 50), cursor.")
                 .Produces<KeyEventListResponse>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+        new("GetKeyUsage", "GET", ApiRoutes.KeyUsage, (sp, r, id) => sp.GetRequiredService<UsageApi>().GetUsageAsync(r, id!),
+            b => Management(b, "Verifications of the key per hour or day, empty buckets included. Query: from, to (ISO 8601; default: to = now, "
+                    + "from = 24 h or 7 days back), granularity (hour|day; default hour, or day for more than 2 days). At most 1,000 buckets.")
+                .Produces<KeyUsageResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(404, ProblemJson)),
         new("VerifyKey", "POST", ApiRoutes.Verify, (sp, r, _) => Validation(sp).VerifyAsync(r),
             b => b.WithTags("Validation").WithSummary("Check a key and consume `cost` (default 1) from its rate limit and quota; always 200 for a well-formed request, the answer is data. RateLimit-Policy/RateLimit headers for keys with limits.")
                 .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)

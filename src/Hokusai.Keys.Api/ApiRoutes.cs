@@ -9,6 +9,7 @@ public static class ApiRoutes
     public const string RevokeKey = "keys/{id}/revoke";
     public const string RotateKey = "keys/{id}/rotate";
     public const string KeyEvents = "keys/{id}/events";
+    public const string KeyUsage = "keys/{id}/usage";
     public const string Verify = "keys/verify";
     public const string Authorize = "authorize";
     public const string Health = "health";

@@ -16,6 +16,8 @@ public static class ApiServiceCollectionExtensions
         services.AddHokusaiTableStorage(configuration);
         services.AddHokusaiRedisCache(configuration);
         services.AddHokusaiRedisRateLimiting(configuration);
+        services.AddHokusaiUsage(configuration);
+        services.AddHokusaiLifecycleEvents();
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.SectionName));
         services.TryAddSingleton<ClientIpResolver>();
         services.TryAddSingleton<ApiErrorBoundary>();
@@ -23,6 +25,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<KeysApi>();
         services.TryAddSingleton<ValidationApi>();
         services.TryAddSingleton<SystemApi>();
+        services.TryAddSingleton<UsageApi>();
         return services;
     }
 }

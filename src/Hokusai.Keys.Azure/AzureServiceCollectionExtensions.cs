@@ -1,7 +1,10 @@
 using Hokusai.Keys.Azure.Caching;
 using Hokusai.Keys.Azure.RateLimiting;
-using Hokusai.Keys.Azure.Tables;
 using Hokusai.Keys.RateLimiting;
+using Hokusai.Keys.Azure.Lifecycle;
+using Hokusai.Keys.Azure.Tables;
+using Hokusai.Keys.Azure.Usage;
+using Hokusai.Keys.Usage;
 using Hokusai.Keys.Storage;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +22,54 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<StorageTables>();
         services.TryAddSingleton<IKeyStore, TableKeyStore>();
         services.AddHostedService<StorageInitializer>();
+        // The outbox is part of every key write (TableKeyStore); it is inert until Service Bus is configured.
+        services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.SectionName));
+        services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.SectionName));
+        services.TryAddSingleton<IKeyEventPublisher, ServiceBusKeyEventPublisher>();
+        services.TryAddSingleton<EventOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventOutbox>());
+        return services;
+    }
+
+    /// <summary>
+    /// Usage pipeline: the queue-backed <see cref="IUsageRecorder"/> (buffer flushed on stop), the ingestion handler and the
+    /// usage reader. Consumers: the Functions queue trigger, or <see cref="AddHokusaiBackgroundWorkers"/> in the server.
+    /// </summary>
+    public static IServiceCollection AddHokusaiUsage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName));
+        services.TryAddSingleton<UsageQueues>();
+        services.TryAddSingleton(sp => new UsageIngestor(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageIngestor>>()));
+        services.Replace(ServiceDescriptor.Singleton<IUsageReader, TableUsageReader>());
+        if (configuration.GetSection(UsageOptions.SectionName).GetValue("Enabled", true))
+        {
+            services.TryAddSingleton<QueueUsageRecorder>();
+            services.Replace(ServiceDescriptor.Singleton<IUsageRecorder>(sp => sp.GetRequiredService<QueueUsageRecorder>()));
+            services.AddHostedService(sp => sp.GetRequiredService<QueueUsageRecorder>());
+        }
+        return services;
+    }
+
+    /// <summary>Lifecycle events beyond key writes: quota thresholds, expiry sweeps, outbox sweeps (the entry points of the timers).</summary>
+    public static IServiceCollection AddHokusaiLifecycleEvents(this IServiceCollection services)
+    {
+        services.TryAddSingleton<KeyEventLog>();
+        services.Replace(ServiceDescriptor.Singleton<IQuotaThresholdSink, TableQuotaThresholdSink>());
+        services.TryAddSingleton(sp => new ExpirySweeper(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<IKeyStore>(),
+            sp.GetRequiredService<KeyEventLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ExpirySweeper>>()));
+        services.TryAddSingleton(sp => new LifecycleSweeps(sp.GetRequiredService<EventOutbox>(), sp.GetRequiredService<ExpirySweeper>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The standalone server's stand-ins for the Functions triggers: the usage queue consumer and the lifecycle timers.
+    /// The Functions host must not call this (its queue and timer triggers do the same work).
+    /// </summary>
+    public static IServiceCollection AddHokusaiBackgroundWorkers(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetSection(UsageOptions.SectionName).GetValue("Enabled", true))
+            services.AddHostedService<UsageQueueConsumer>();
+        services.AddHostedService<LifecycleTimerService>();
         return services;
     }
 

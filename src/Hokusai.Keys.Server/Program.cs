@@ -1,4 +1,5 @@
 using Hokusai.Keys.Api;
+using Hokusai.Keys.Azure;
 using Hokusai.Keys.Server;
 
 if (args.Length > 0 && args[0] == BootstrapCommand.Name)
@@ -6,6 +7,7 @@ if (args.Length > 0 && args[0] == BootstrapCommand.Name)
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddHokusaiKeysApi(builder.Configuration);
+builder.Services.AddHokusaiBackgroundWorkers(builder.Configuration); // usage queue consumer and lifecycle timers (Functions: triggers)
 builder.Services.AddHokusaiServerTelemetry(builder.Configuration);
 var generateOpenApi = builder.Configuration.GetValue<bool>("Hokusai:OpenApi:Generate");
 if (generateOpenApi) builder.Services.AddHokusaiOpenApi();

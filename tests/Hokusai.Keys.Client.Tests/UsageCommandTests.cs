@@ -3,8 +3,7 @@ using Hokusai.Keys.Client;
 namespace Hokusai.Keys.Client.Tests;
 
 /// <summary>
-/// <c>auth usage</c> against <c>GET /api/keys/{id}/usage</c>. Needs the usage endpoint the main engineer is adding:
-/// until it lands these fail with 404.
+/// <c>auth usage</c> against <c>GET /api/keys/{id}/usage</c> (aggregates appear about a second after the verifications).
 /// </summary>
 public sealed class UsageCommandTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -18,7 +17,14 @@ public sealed class UsageCommandTests(ServerFixture fixture) : IClassFixture<Ser
         for (var i = 0; i < 3; i++) Assert.True((await anonymous.VerifyAsync(key)).Valid);
         Assert.False((await anonymous.VerifyAsync(key, requiredScopes: ["b"])).Valid);
 
+        // Usage is aggregated asynchronously (in-process buffer ≤ 1 s, then the queue consumer): poll for up to 10 s.
         var json = await _cli.AdminAsync("auth", "usage", id, "--days", "1", "--granularity", "hour", "--json");
+        for (var waited = 0; waited < 100 && json.ExitCode == 0
+             && json.Json().GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("total").GetInt64()) < 4; waited++)
+        {
+            await Task.Delay(100);
+            json = await _cli.AdminAsync("auth", "usage", id, "--days", "1", "--granularity", "hour", "--json");
+        }
         Assert.True(json.ExitCode == 0, json.ToString());
         var report = json.Json();
         Assert.Equal(id, report.GetProperty("keyId").GetString());

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,16 @@ internal sealed class StorageTables
 {
     private Task? _created;
 
-    public StorageTables(IOptions<StorageOptions> options)
+    public StorageTables(IOptions<StorageOptions> options) : this(options, [])
+    {
+    }
+
+    /// <summary>With extra pipeline policies (tests inject faults this way).</summary>
+    internal StorageTables(IOptions<StorageOptions> options, IReadOnlyList<HttpPipelinePolicy> policies)
     {
         var settings = options.Value;
         var clientOptions = new TableClientOptions();
+        foreach (var policy in policies) clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         // Fail fast on a dead endpoint: validation answers 503 rather than hanging.
         clientOptions.Retry.MaxRetries = 2;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
@@ -29,12 +36,18 @@ internal sealed class StorageTables
         Keys = Service.GetTableClient(prefix + "keys");
         Index = Service.GetTableClient(prefix + "keyindex");
         Usage = Service.GetTableClient(prefix + "keyusage");
+        Outbox = Service.GetTableClient(prefix + "keyoutbox");
+        Expiry = Service.GetTableClient(prefix + "keyexpiry");
     }
 
     public TableServiceClient Service { get; }
     public TableClient Keys { get; }
     public TableClient Index { get; }
     public TableClient Usage { get; }
+    /// <summary>Pointers to audit events not yet published (one partition, see EventOutbox).</summary>
+    public TableClient Outbox { get; }
+    /// <summary>Keys by UTC expiry date (see ExpiryIndex).</summary>
+    public TableClient Expiry { get; }
 
     /// <summary>Creates missing tables once; a failed attempt (storage down) is retried on the next call.</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -46,7 +59,8 @@ internal sealed class StorageTables
 
     private async Task CreateAllAsync()
     {
-        await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync());
+        await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync(),
+            Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
     }
 }
 

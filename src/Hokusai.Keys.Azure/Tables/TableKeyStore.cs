@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Hokusai.Keys.Azure.Lifecycle;
 using Hokusai.Keys.Keys;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.Storage;
@@ -11,8 +12,10 @@ namespace Hokusai.Keys.Azure.Tables;
 /// <see cref="IKeyStore"/> on Azure Table Storage. A key becomes visible only when its key entity exists, and that
 /// entity is written last (after the listing index rows), in one transaction with its creation event; index rows
 /// whose key is missing are skipped, so an interrupted or retried create never shows a half-written key.
+/// Before that transaction it also writes (idempotently) the expiry index row and the event's outbox pointer; after it,
+/// the event is handed to the outbox dispatcher.
 /// </summary>
-internal sealed partial class TableKeyStore(StorageTables tables, KeyMetrics metrics, ILogger<TableKeyStore> logger) : IKeyStore
+internal sealed partial class TableKeyStore(StorageTables tables, EventOutbox outbox, KeyMetrics metrics, ILogger<TableKeyStore> logger) : IKeyStore
 {
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) => tables.EnsureCreatedAsync(cancellationToken);
 
@@ -29,7 +32,9 @@ internal sealed partial class TableKeyStore(StorageTables tables, KeyMetrics met
         // Index rows first: harmless (skipped) until the key entity exists.
         await Task.WhenAll(
             tables.Index.UpsertEntityAsync(KeyEntities.IndexEntity(record.Owner, record), TableUpdateMode.Replace, cancellationToken),
-            tables.Index.UpsertEntityAsync(KeyEntities.IndexEntity(KeyEntities.AllOwnersPartition, record), TableUpdateMode.Replace, cancellationToken));
+            tables.Index.UpsertEntityAsync(KeyEntities.IndexEntity(KeyEntities.AllOwnersPartition, record), TableUpdateMode.Replace, cancellationToken),
+            ExpiryIndex.UpsertAsync(tables, record, cancellationToken),
+            outbox.WriteIntentAsync(created, cancellationToken));
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.Add, keyEntity),
@@ -37,6 +42,7 @@ internal sealed partial class TableKeyStore(StorageTables tables, KeyMetrics met
         };
         TableLimits.EnsureTransaction(actions);
         var response = await tables.Keys.SubmitTransactionAsync(actions, cancellationToken);
+        outbox.Committed(created);
         return response.Value[0].Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table returned no ETag.");
     });
 
@@ -47,9 +53,13 @@ internal sealed partial class TableKeyStore(StorageTables tables, KeyMetrics met
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, entity, entity.ETag) };
         if (change is not null) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, KeyEntities.ToEntity(change)));
         TableLimits.EnsureTransaction(actions);
+        await Task.WhenAll(
+            ExpiryIndex.UpsertAsync(tables, record, cancellationToken),
+            change is null ? Task.CompletedTask : outbox.WriteIntentAsync(change, cancellationToken));
         try
         {
             var response = await tables.Keys.SubmitTransactionAsync(actions, cancellationToken);
+            if (change is not null) outbox.Committed(change);
             return response.Value[0].Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table returned no ETag.");
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)

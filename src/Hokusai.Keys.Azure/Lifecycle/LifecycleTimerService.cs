@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hokusai.Keys.Azure.Lifecycle;
+
+/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox sweep and expiry sweep.</summary>
+internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, IOptions<LifecycleOptions> options, ILogger<LifecycleTimerService> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        LoopAsync("outbox", TimeSpan.FromSeconds(Math.Max(1, options.Value.OutboxSweepSeconds)), sweeps.SweepOutboxAsync, stoppingToken),
+        LoopAsync("expiry", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepExpiryAsync, stoppingToken));
+
+    private async Task LoopAsync(string name, TimeSpan interval, Func<CancellationToken, Task<int>> sweep, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var count = await sweep(stoppingToken);
+                    if (count > 0) LogSwept(logger, name, count);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(logger, name, ex.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle {Sweep} sweep recorded or sent {Count} events")]
+    private static partial void LogSwept(ILogger logger, string sweep, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle {Sweep} sweep failed ({ExceptionType}); retrying on the next tick")]
+    private static partial void LogFailed(ILogger logger, string sweep, string exceptionType);
+}

@@ -1,0 +1,78 @@
+namespace Hokusai.Keys.Azure;
+
+/// <summary>
+/// Settings section <c>Hokusai:Usage</c>: the usage pipeline (verify/authorize → in-process buffer → Storage queue →
+/// hourly aggregates). The queue lives in the storage account of <see cref="StorageOptions"/>.
+/// </summary>
+public sealed class UsageOptions
+{
+    public const string SectionName = "Hokusai:Usage";
+
+    /// <summary>Full queue name; empty = <c>{TablePrefix}usage</c>, lowercased. The Functions trigger reads this setting
+    /// (<c>%Hokusai:Usage:QueueName%</c>), so Azure must set it explicitly. Poison messages go to <c>{name}-poison</c>.</summary>
+    public string QueueName { get; set; } = "";
+
+    /// <summary>Events held in process before they are sent; beyond it new events are dropped and counted.</summary>
+    public int BufferCapacity { get; set; } = 100_000;
+
+    /// <summary>Longest time an event waits in the buffer before its batch is sent.</summary>
+    public int FlushIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>Server consumer only (Functions use host.json <c>maxDequeueCount</c>): dequeues before a failing message moves to the poison queue.</summary>
+    [NotRequiredInAzure("The Functions host takes maxDequeueCount from host.json; this is the standalone server's consumer.")]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Server consumer only: how long a message that failed stays invisible before its next attempt.</summary>
+    [NotRequiredInAzure("The Functions host takes visibilityTimeout from host.json; this is the standalone server's consumer.")]
+    public int RetryDelayMilliseconds { get; set; } = 10_000;
+
+    /// <summary>Server consumer only: longest wait between polls of an empty queue.</summary>
+    [NotRequiredInAzure("The Functions host polls with the queue trigger (host.json maxPollingInterval).")]
+    public int MaxPollIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>Server consumer only: messages received and ingested together (at most 32, one table write per key for all of them).</summary>
+    [NotRequiredInAzure("The Functions host takes batchSize from host.json.")]
+    public int ConsumerBatchSize { get; set; } = 32;
+
+    /// <summary>Set false to keep the usage pipeline off entirely (events are then not recorded).</summary>
+    [NotRequiredInAzure("On by default; only tests and special deployments turn it off.")]
+    public bool Enabled { get; set; } = true;
+
+    public string EffectiveQueueName(StorageOptions storage) =>
+        string.IsNullOrEmpty(QueueName) ? (storage.TablePrefix + "usage").ToLowerInvariant() : QueueName;
+}
+
+/// <summary>
+/// Settings section <c>Hokusai:ServiceBus</c>: where key lifecycle events are published (CloudEvents on a topic).
+/// Neither a namespace nor a connection string: events stay in the audit table only.
+/// </summary>
+public sealed class ServiceBusOptions
+{
+    public const string SectionName = "Hokusai:ServiceBus";
+
+    /// <summary>Azure: <c>name.servicebus.windows.net</c>, with the managed identity of <see cref="StorageOptions.ManagedIdentityClientId"/>.</summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    [NotRequiredInAzure("Azure uses FullyQualifiedNamespace with a managed identity; local auth is disabled on the namespace.")]
+    public string? ConnectionString { get; set; }
+
+    public string TopicName { get; set; } = "key-events";
+
+    public bool IsConfigured => !string.IsNullOrEmpty(FullyQualifiedNamespace) || !string.IsNullOrEmpty(ConnectionString);
+}
+
+/// <summary>Settings section <c>Hokusai:Lifecycle</c>: the standalone server's timers (Functions use timer triggers).</summary>
+public sealed class LifecycleOptions
+{
+    public const string SectionName = "Hokusai:Lifecycle";
+
+    [NotRequiredInAzure("Functions run the outbox sweep from a timer trigger.")]
+    public int OutboxSweepSeconds { get; set; } = 30;
+
+    [NotRequiredInAzure("Functions run the expiry sweep from a timer trigger.")]
+    public int ExpirySweepSeconds { get; set; } = 300;
+
+    /// <summary>Pointers younger than this are left to the in-process dispatcher.</summary>
+    [NotRequiredInAzure("A tuning constant; the default suits Azure.")]
+    public int OutboxGraceSeconds { get; set; } = 15;
+}

@@ -1,0 +1,43 @@
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.Handlers;
+using Hokusai.Keys.Azure.Lifecycle;
+using Hokusai.Keys.Azure.Usage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Hokusai.Keys.Functions;
+
+/// <summary>Usage: the report route and the queue-triggered ingestion (same handler as the server's queue consumer).</summary>
+public sealed class UsageFunctions(UsageApi usage, UsageIngestor ingestor)
+{
+    [Function("GetKeyUsage")]
+    public async Task<IActionResult> GetKeyUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.KeyUsage)] HttpRequest request, string id) =>
+        await usage.GetUsageAsync(request, id);
+
+    /// <summary>
+    /// The queue is <c>Hokusai:Usage:QueueName</c> in the account of the <c>AzureWebJobsStorage</c> connection (the same
+    /// account as <c>Hokusai:Storage</c> in every deployment). A message that throws is retried and, after host.json's
+    /// <c>maxDequeueCount</c>, moved to <c>{queue}-poison</c> by the host; the ingestor logs why.
+    /// </summary>
+    [Function("IngestUsage")]
+    public async Task IngestUsage([QueueTrigger("%Hokusai:Usage:QueueName%", Connection = "AzureWebJobsStorage")] string message, FunctionContext context)
+    {
+        var result = await ingestor.IngestAsync(BinaryData.FromString(message), context.CancellationToken);
+        context.GetLogger("Hokusai.Keys.Usage").LogInformation("Usage batch {BatchId}: {Events} events, {Keys} keys, {Writes} writes, {Duplicates} duplicate parts",
+            result.BatchId, result.Events, result.Keys, result.Writes, result.Duplicates);
+    }
+}
+
+/// <summary>Timer-triggered lifecycle work: the outbox sweeper (leftover events to Service Bus) and the expiry sweeper.</summary>
+public sealed class LifecycleFunctions(LifecycleSweeps sweeps)
+{
+    [Function("SweepOutbox")]
+    public async Task SweepOutbox([TimerTrigger("*/30 * * * * *")] TimerInfo timer, FunctionContext context) =>
+        await sweeps.SweepOutboxAsync(context.CancellationToken);
+
+    [Function("SweepExpiry")]
+    public async Task SweepExpiry([TimerTrigger("0 */5 * * * *")] TimerInfo timer, FunctionContext context) =>
+        await sweeps.SweepExpiryAsync(context.CancellationToken);
+}
