@@ -71,28 +71,42 @@ public sealed class LocalRateLimiter(TimeProvider time) : IRateLimiter, IDisposa
     public void Dispose() => _buckets.Dispose();
 }
 
-/// <summary>Counts failed verifications per client address (per instance) to blunt key-guessing floods.</summary>
-public sealed class FailureLimiter(IOptions<RateLimitingOptions> options, TimeProvider time) : IDisposable
+/// <summary>
+/// Counts failed verifications per client address (per instance) to blunt key-guessing floods. Addresses without a
+/// recent failure cost one dictionary miss: the success path allocates nothing here.
+/// </summary>
+public sealed class FailureLimiter(IOptions<RateLimitingOptions> options, TimeProvider time)
 {
-    private readonly LocalBuckets _buckets = new();
+    private const int PruneAbove = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<System.Net.IPAddress, Cell> _cells = new();
     private readonly Keys.RateLimitPolicy _policy = new(Math.Max(1, options.Value.FailuresPerIpPerMinute), 60);
 
+    private sealed class Cell
+    {
+        public double Tat;
+    }
+
     /// <summary>True when one more failure from <paramref name="client"/> would exceed the limit.</summary>
-    public bool IsBlocked(string client)
+    public bool IsBlocked(System.Net.IPAddress client)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000.0;
-        return !_buckets.Update("f:" + client, TimeSpan.FromMinutes(2), tat => (tat, Gcra.Evaluate(_policy, tat, now, 1).Allowed));
+        if (!_cells.TryGetValue(client, out var cell)) return false;
+        var now = NowMicros();
+        lock (cell) return !Gcra.Evaluate(_policy, cell.Tat, now, 1).Allowed;
     }
 
-    public void RecordFailure(string client)
+    public void RecordFailure(System.Net.IPAddress client)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000.0;
-        _buckets.Update("f:" + client, TimeSpan.FromMinutes(2), tat =>
+        var now = NowMicros();
+        var cell = _cells.GetOrAdd(client, static _ => new Cell());
+        lock (cell)
         {
-            var result = Gcra.Evaluate(_policy, tat, now, 1);
-            return (result.Allowed ? result.NewTat : tat, true);
-        });
+            var result = Gcra.Evaluate(_policy, cell.Tat, now, 1);
+            if (result.Allowed) cell.Tat = result.NewTat;
+        }
+        if (_cells.Count > PruneAbove)
+            foreach (var (address, c) in _cells)
+                if (c.Tat < now) _cells.TryRemove(address, out _); // fully refilled: forgetting it changes nothing
     }
 
-    public void Dispose() => _buckets.Dispose();
+    private double NowMicros() => time.GetUtcNow().ToUnixTimeMilliseconds() * 1000.0;
 }

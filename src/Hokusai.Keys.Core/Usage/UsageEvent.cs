@@ -19,6 +19,19 @@ public interface IUsageRecorder
     void Record(UsageEvent usage);
 }
 
+/// <summary>Event ids that are unique across instances without a random draw per event: a per-process random prefix and a counter.</summary>
+public static class UsageEventIds
+{
+    private static readonly string ProcessPrefix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    private static long _sequence;
+
+    public static string Next() => string.Create(32, Interlocked.Increment(ref _sequence), static (span, n) =>
+    {
+        ProcessPrefix.AsSpan().CopyTo(span);
+        n.TryFormat(span[16..], out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+    });
+}
+
 /// <summary>Records nothing (used where no usage pipeline is configured).</summary>
 public sealed class NullUsageRecorder : IUsageRecorder
 {

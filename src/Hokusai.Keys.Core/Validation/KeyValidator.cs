@@ -62,7 +62,7 @@ public sealed partial class KeyValidator(
     {
         var started = Stopwatch.GetTimestamp();
         var limited = request.Endpoint != ManagementEndpoint;
-        var requester = limited ? (request.Requester ?? request.ClientIp)?.ToString() : null;
+        var requester = limited ? request.Requester ?? request.ClientIp : null;
 
         ValidationResult result;
         var cached = true;
@@ -80,8 +80,9 @@ public sealed partial class KeyValidator(
 
         var code = result.Code.ToWire();
         metrics.Validation(code, request.Endpoint, started, cached);
-        if (limited && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable) && ApiKeyFormat.TryParse(request.Key, out var parsed))
-            usage.Record(new UsageEvent(Guid.CreateVersion7().ToString("N"), parsed.KeyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp?.ToString(), request.Cost));
+        if (limited && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable)
+            && (result.Key?.Id ?? (ApiKeyFormat.TryParse(request.Key, out var parsed) ? parsed.KeyId : null)) is { } keyId)
+            usage.Record(new UsageEvent(UsageEventIds.Next(), keyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp?.ToString(), request.Cost));
         return result;
     }
 
