@@ -67,7 +67,8 @@ public static class AzureServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddHokusaiBackgroundWorkers(this IServiceCollection services, IConfiguration configuration)
     {
-        if (configuration.GetSection(UsageOptions.SectionName).GetValue("Enabled", true))
+        var usage = configuration.GetSection(UsageOptions.SectionName);
+        if (usage.GetValue("Enabled", true) && usage.GetValue("ConsumeInProcess", true))
             services.AddHostedService<UsageQueueConsumer>();
         services.AddHostedService<LifecycleTimerService>();
         return services;

@@ -34,6 +34,13 @@ public sealed class UsageOptions
     [NotRequiredInAzure("The Functions host takes batchSize from host.json.")]
     public int ConsumerBatchSize { get; set; } = 32;
 
+    /// <summary>
+    /// Server only: false leaves the queue to another consumer (a Functions app or a separate server instance), so the
+    /// instances that answer requests do not also spend CPU on ingestion.
+    /// </summary>
+    [NotRequiredInAzure("The Functions host ingests with its queue trigger; this switch is for the standalone server.")]
+    public bool ConsumeInProcess { get; set; } = true;
+
     /// <summary>Set false to keep the usage pipeline off entirely (events are then not recorded).</summary>
     [NotRequiredInAzure("On by default; only tests and special deployments turn it off.")]
     public bool Enabled { get; set; } = true;

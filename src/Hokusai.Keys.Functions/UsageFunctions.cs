@@ -22,9 +22,9 @@ public sealed class UsageFunctions(UsageApi usage, UsageIngestor ingestor)
     /// <c>maxDequeueCount</c>, moved to <c>{queue}-poison</c> by the host; the ingestor logs why.
     /// </summary>
     [Function("IngestUsage")]
-    public async Task IngestUsage([QueueTrigger("%Hokusai:Usage:QueueName%", Connection = "AzureWebJobsStorage")] string message, FunctionContext context)
+    public async Task IngestUsage([QueueTrigger("%Hokusai:Usage:QueueName%", Connection = "AzureWebJobsStorage")] byte[] message, FunctionContext context)
     {
-        var result = await ingestor.IngestAsync(BinaryData.FromString(message), context.CancellationToken);
+        var result = await ingestor.IngestAsync(BinaryData.FromBytes(message), context.CancellationToken);
         context.GetLogger("Hokusai.Keys.Usage").LogInformation("Usage batch {BatchId}: {Events} events, {Keys} keys, {Writes} writes, {Duplicates} duplicate parts",
             result.BatchId, result.Events, result.Keys, result.Writes, result.Duplicates);
     }
