@@ -40,7 +40,7 @@ export Hokusai__Benchmark__NoOpEndpoint=true
 # Usage events are produced and queued as in production; ingesting them is left out of this process (in Azure the
 # Functions queue trigger does it on other instances), so the numbers are those of the request path.
 export Hokusai__Usage__ConsumeInProcess=false
-export Logging__LogLevel__Default=Warning DOTNET_gcServer=1
+export Logging__LogLevel__Default=Warning DOTNET_gcServer=${DOTNET_gcServer:-1}
 
 log "Building (Release) ..."
 dotnet build src/Hokusai.Keys.Server -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; die "build failed"; }

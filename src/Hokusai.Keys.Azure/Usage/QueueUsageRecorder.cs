@@ -25,6 +25,7 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
     private readonly TimeSpan _flushInterval;
     private readonly int _capacity;
     private long _droppedSinceLog;
+    private long _buffered;
     private long _sentEvents;
     private Task? _loop;
 
@@ -35,12 +36,8 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         _logger = logger;
         _capacity = Math.Max(1, options.Value.BufferCapacity);
         _flushInterval = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.FlushIntervalMilliseconds, 10, 1000));
-        _channel = Channel.CreateBounded<UsageEvent>(new BoundedChannelOptions(_capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking: the loss is ours to count
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        // Unbounded channel (lock-free writes from many request threads) with our own bound on what it holds.
+        _channel = Channel.CreateUnbounded<UsageEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     }
 
     /// <summary>Events handed to the queue so far (tests and the benchmark read it).</summary>
@@ -48,7 +45,8 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
 
     public void Record(UsageEvent usage)
     {
-        if (_channel.Writer.TryWrite(usage)) return;
+        if (Interlocked.Increment(ref _buffered) <= _capacity && _channel.Writer.TryWrite(usage)) return;
+        Interlocked.Decrement(ref _buffered);
         Interlocked.Increment(ref _droppedSinceLog);
         _metrics.UsageEventsDropped(1);
     }
@@ -87,6 +85,7 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
             {
                 if (reader.TryRead(out var e))
                 {
+                    Interlocked.Decrement(ref _buffered);
                     batch.Add(e);
                     continue;
                 }

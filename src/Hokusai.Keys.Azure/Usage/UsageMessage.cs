@@ -96,21 +96,22 @@ public static class UsageMessage
             batchId = NewBatchId();
         }
 
+        // One writer, reset per event: packing runs on the answering instances, so it should cost little.
+        using var w = new Utf8JsonWriter(eventBuffer, WriterOptions);
         foreach (var e in events.OrderBy(e => e.KeyId, StringComparer.Ordinal))
         {
             eventBuffer.Clear();
-            using (var w = new Utf8JsonWriter(eventBuffer, WriterOptions))
-            {
-                w.WriteStartObject();
-                w.WriteString("id", e.EventId);
-                w.WriteString("k", e.KeyId);
-                w.WriteString("o", e.Owner);
-                w.WriteNumber("t", e.Timestamp.ToUnixTimeMilliseconds());
-                w.WriteString("c", e.Code);
-                if (e.ClientIp is not null) w.WriteString("ip", e.ClientIp);
-                w.WriteNumber("n", e.Cost);
-                w.WriteEndObject();
-            }
+            w.Reset(eventBuffer);
+            w.WriteStartObject();
+            w.WriteString("id", e.EventId);
+            w.WriteString("k", e.KeyId);
+            w.WriteString("o", e.Owner);
+            w.WriteNumber("t", e.Timestamp.ToUnixTimeMilliseconds());
+            w.WriteString("c", e.Code);
+            if (e.ClientIp is not null) w.WriteString("ip", e.ClientIp);
+            w.WriteNumber("n", e.Cost);
+            w.WriteEndObject();
+            w.Flush();
             var needed = eventBuffer.WrittenCount + (count > 0 ? 1 : 0);
             if (count > 0 && body.WrittenCount + needed + headerAndFooter > maxPayloadBytes) Finish();
             if (count > 0) body.Write(","u8);
