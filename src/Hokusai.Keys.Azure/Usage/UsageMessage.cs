@@ -32,17 +32,30 @@ public static class UsageMessage
         // Fill each message up to an uncompressed budget that usually compresses below the limit; if one does not, halve it.
         for (var rawBudget = maxPayloadBytes * 8; ; rawBudget /= 2)
         {
-            var packed = PackJson(events, rawBudget);
-            var compressed = packed.ConvertAll(m => (m.BatchId, Payload: Compress(m.Payload), m.Count));
-            if (rawBudget <= maxPayloadBytes || compressed.TrueForAll(m => m.Payload.ToMemory().Length <= maxPayloadBytes)) return compressed;
+            var packed = PackCompressed(events, rawBudget);
+            if (rawBudget <= maxPayloadBytes || packed.TrueForAll(m => m.Payload.ToMemory().Length <= maxPayloadBytes)) return packed;
         }
     }
 
-    private static BinaryData Compress(BinaryData json)
+    /// <summary>
+    /// Buffers reused across packs on a thread (the recorder packs on one loop): a pack would otherwise allocate
+    /// several large-object-heap buffers per flush, and those cost gen-2 collections on the answering instance.
+    /// </summary>
+    private sealed class PackBuffers
     {
-        var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(json.ToMemory().Span);
-        return new BinaryData(output.GetBuffer().AsMemory(0, (int)output.Length));
+        public readonly ArrayBufferWriter<byte> Event = new(512);
+        public readonly ArrayBufferWriter<byte> Body = new(64 * 1024);
+        public readonly ArrayBufferWriter<byte> Whole = new(64 * 1024);
+        public readonly MemoryStream Compressed = new(64 * 1024);
+    }
+
+    [ThreadStatic] private static PackBuffers? t_buffers;
+
+    private static byte[] Compress(ReadOnlySpan<byte> json, MemoryStream output)
+    {
+        output.SetLength(0);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(json);
+        return output.GetBuffer().AsSpan(0, (int)output.Length).ToArray();
     }
 
     private static ReadOnlyMemory<byte> Decompress(BinaryData payload)
@@ -66,11 +79,13 @@ public static class UsageMessage
     /// <summary>A compressed message may not inflate beyond this (a guard against decompression bombs).</summary>
     private const int MaxDecompressedBytes = 8 * 1024 * 1024;
 
-    private static List<(string BatchId, BinaryData Payload, int Count)> PackJson(IReadOnlyList<UsageEvent> events, int maxPayloadBytes)
+    private static List<(string BatchId, BinaryData Payload, int Count)> PackCompressed(IReadOnlyList<UsageEvent> events, int maxPayloadBytes)
     {
         var messages = new List<(string, BinaryData, int)>();
-        var eventBuffer = new ArrayBufferWriter<byte>(512);
-        var body = new ArrayBufferWriter<byte>(maxPayloadBytes);
+        var buffers = t_buffers ??= new PackBuffers();
+        var eventBuffer = buffers.Event;
+        var body = buffers.Body;
+        body.ResetWrittenCount();
         var count = 0;
         string batchId = NewBatchId();
         const int headerAndFooter = 80;
@@ -78,7 +93,8 @@ public static class UsageMessage
         void Finish()
         {
             if (count == 0) return;
-            var whole = new ArrayBufferWriter<byte>(body.WrittenCount + headerAndFooter);
+            var whole = buffers.Whole;
+            whole.ResetWrittenCount();
             using (var w = new Utf8JsonWriter(whole, WriterOptions))
             {
                 w.WriteStartObject();
@@ -90,8 +106,9 @@ public static class UsageMessage
             whole.Write("["u8);
             whole.Write(body.WrittenSpan);
             whole.Write("]}"u8);
-            messages.Add((batchId, new BinaryData(whole.WrittenMemory.ToArray()), count));
-            body.Clear();
+            var payload = Compress(whole.WrittenSpan, buffers.Compressed);
+            messages.Add((batchId, new BinaryData(payload), count));
+            body.ResetWrittenCount();
             count = 0;
             batchId = NewBatchId();
         }
@@ -100,7 +117,7 @@ public static class UsageMessage
         using var w = new Utf8JsonWriter(eventBuffer, WriterOptions);
         foreach (var e in events.OrderBy(e => e.KeyId, StringComparer.Ordinal))
         {
-            eventBuffer.Clear();
+            eventBuffer.ResetWrittenCount();
             w.Reset(eventBuffer);
             w.WriteStartObject();
             w.WriteString("id", e.EventId);
