@@ -17,6 +17,7 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
 {
     public const int MaxEventsPerFlush = 2000;
     private const int MaxSendAttempts = 3;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly Channel<UsageEvent> _channel;
     private readonly UsageQueues _queues;
@@ -90,16 +91,10 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
                     continue;
                 }
                 var remaining = deadline - DateTime.UtcNow;
-                if (remaining <= TimeSpan.Zero) break;
-                using var wait = new CancellationTokenSource(remaining);
-                try
-                {
-                    if (!await reader.WaitToReadAsync(wait.Token)) break; // completed: send what we have
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted) break;
+                // Poll rather than wake on every event: at high rates a wake-up per event (and a timer per wait)
+                // costs the answering instance more than the events themselves.
+                await Task.Delay(remaining < PollInterval ? remaining : PollInterval);
             }
             await SendAsync(batch);
             batch.Clear();
