@@ -58,6 +58,9 @@ public sealed partial class KeyValidator(
     private readonly ConcurrentDictionary<string, Lazy<Task<KeySnapshot?>>> _inFlight = new(StringComparer.Ordinal);
     private readonly MemoryCache _failedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
+    // Thresholds this instance already reported: a key over its quota must not cause a table write per refused request.
+    private readonly MemoryCache _reportedThresholds = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
     public async ValueTask<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -97,7 +100,12 @@ public sealed partial class KeyValidator(
                 var crossed = decision.Outcome == LimitOutcome.QuotaExceeded
                     ? percent == 100
                     : decision.QuotaUsedBefore * 100 < mark && mark <= decision.QuotaUsedAfter * 100;
-                if (crossed) NotifyThreshold(new QuotaThreshold(key.Id, key.Owner, quota.PeriodStart(time.GetUtcNow()), quota.Period, percent, decision.QuotaUsedAfter, quota.Limit));
+                if (!crossed) continue;
+                var periodStart = quota.PeriodStart(time.GetUtcNow());
+                var reported = string.Concat(key.QuotaId, ":", periodStart.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", percent == 100 ? "100" : "80");
+                if (_reportedThresholds.TryGetValue(reported, out _)) continue;
+                _reportedThresholds.Set(reported, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
+                NotifyThreshold(new QuotaThreshold(key.Id, key.Owner, periodStart, quota.Period, percent, decision.QuotaUsedAfter, quota.Limit));
             }
         }
         var code = decision.Outcome switch
