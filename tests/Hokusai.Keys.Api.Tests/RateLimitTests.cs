@@ -130,6 +130,30 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task Crossing_80_and_100_percent_of_a_quota_is_recorded_once_each()
+    {
+        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (id, key) = await admin.CreateKeyAsync(new { name = "metered", quota = new { limit = 10, period = "month" } });
+        var client = server.Client();
+        for (var i = 0; i < 15; i++) await client.VerifyCodeAsync(key); // 10 allowed, then refused
+
+        List<string> percents = [];
+        for (var attempt = 0; attempt < 50 && percents.Count < 2; attempt++)
+        {
+            await Task.Delay(100);
+            percents = (await admin.GetJsonAsync($"/api/keys/{id}/events")).Body!["items"]!.AsArray()
+                .Where(e => e!["type"]!.GetValue<string>() == "key.quota_threshold")
+                .Select(e => e!["data"]!["percent"]!.GetValue<string>()).ToList();
+        }
+        await Task.Delay(300); // a duplicate would have arrived by now
+        percents = (await admin.GetJsonAsync($"/api/keys/{id}/events")).Body!["items"]!.AsArray()
+            .Where(e => e!["type"]!.GetValue<string>() == "key.quota_threshold")
+            .Select(e => e!["data"]!["percent"]!.GetValue<string>()).ToList();
+        Assert.Equal(["100", "80"], percents.Order().ToList());
+    }
+
+    [Fact]
     public async Task Refused_keys_consume_nothing_and_cost_zero_only_checks()
     {
         using var server = (await ServerGroup.CreateAsync()).StartServer();
