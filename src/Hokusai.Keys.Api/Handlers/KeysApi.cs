@@ -35,7 +35,7 @@ public sealed class KeysApi(ManagementAuthenticator auth, KeyManagementService k
         if (query.TryGetValue("limit", out var limitText))
         {
             if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                return Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", new Dictionary<string, string[]> { ["limit"] = [$"must be 1–{KeyManagementService.MaxPageSize}"] });
+                return Problems.Invalid("limit", $"must be 1–{KeyManagementService.MaxPageSize}");
             limit = parsed;
         }
         var page = await keys.ListAsync(Single(query, "owner"), Single(query, "status"), limit, Single(query, "cursor"), caller!, ct);
@@ -91,10 +91,10 @@ public sealed class KeysApi(ManagementAuthenticator auth, KeyManagementService k
         var limit = 50;
         if (request.Query.TryGetValue("limit", out var limitText)
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxEventPageSize))
-            return Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", new Dictionary<string, string[]> { ["limit"] = [$"must be 1–{MaxEventPageSize}"] });
+            return Problems.Invalid("limit", $"must be 1–{MaxEventPageSize}");
         var cursorText = Single(request.Query, "cursor");
         if (!KeyListCursor.TryDecode(cursorText, out var position))
-            return Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", new Dictionary<string, string[]> { ["cursor"] = ["is not a cursor this API returned"] });
+            return Problems.Invalid("cursor", "is not a cursor this API returned");
         var (items, next) = await store.ListEventsAsync(id, position, limit, ct);
         return ApiResult.Json(StatusCodes.Status200OK,
             new KeyEventListResponse(items.Select(KeyEventResource.From).ToList(), next is null ? null : KeyListCursor.Encode(next)));

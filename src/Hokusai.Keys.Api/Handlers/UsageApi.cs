@@ -24,17 +24,17 @@ public sealed class UsageApi(ManagementAuthenticator auth, KeyManagementService 
         if (granularity is not (null or "hour" or "day")) errors["granularity"] = ["must be hour or day"];
         var to = ParseInstant(query, "to", errors) ?? time.GetUtcNow();
         var fromGiven = ParseInstant(query, "from", errors);
-        if (errors.Count > 0) return Invalid(errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
 
         granularity ??= fromGiven is { } f && to - f > TimeSpan.FromDays(2) ? "day" : "hour";
         var step = granularity == "day" ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1);
         var from = fromGiven ?? to - (granularity == "day" ? TimeSpan.FromDays(7) : TimeSpan.FromHours(24));
-        if (from >= to) return Invalid(new Dictionary<string, string[]> { ["from"] = ["must be before to"] });
+        if (from >= to) return Problems.Invalid("from", "must be before to");
 
         var first = Floor(from, granularity);
         var bucketCount = (long)Math.Ceiling((to - first).Ticks / (double)step.Ticks);
         if (bucketCount > MaxBuckets)
-            return Invalid(new Dictionary<string, string[]> { ["to"] = [$"the range holds {bucketCount} {granularity} buckets; at most {MaxBuckets} per call"] });
+            return Problems.Invalid("to", $"the range holds {bucketCount} {granularity} buckets; at most {MaxBuckets} per call");
 
         var end = first + step * bucketCount;
         var hours = await usage.GetHoursAsync(id, first, end, ct);
@@ -76,6 +76,4 @@ public sealed class UsageApi(ManagementAuthenticator auth, KeyManagementService 
         return null;
     }
 
-    private static ApiResult Invalid(Dictionary<string, string[]> errors) =>
-        Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
 }

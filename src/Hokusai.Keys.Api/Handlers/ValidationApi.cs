@@ -31,7 +31,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         if (verify.RequiredScopes is { Count: > MaxRequiredScopes }) errors["requiredScopes"] = [$"at most {MaxRequiredScopes} scopes"];
         if (verify.RequiredScopes?.Any(s => s is null) == true) errors["requiredScopes"] = ["must be strings"];
         if (verify.Cost is < 0 || verify.Cost > _maxCost) errors["cost"] = [$"must be 0–{_maxCost}"];
-        if (errors.Count > 0) return Problems.BadRequest(ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
 
         // Failed verifications count against the address the key is used from, or else against the caller.
         var result = await validator.ValidateAsync(

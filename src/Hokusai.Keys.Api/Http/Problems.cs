@@ -10,6 +10,11 @@ public static class Problems
     public static ApiResult BadRequest(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         ApiResult.Problem(ProblemResponse.Create(400, code, detail, errors));
 
+    /// <summary>The validation problem (<c>VALIDATION_FAILED</c> with per-field errors), the same shape as the domain rules raise.</summary>
+    public static ApiResult Invalid(IReadOnlyDictionary<string, string[]> errors) => From(DomainException.Invalid(errors));
+
+    public static ApiResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
     public static ApiResult Unauthorized(string code, string detail) =>
         ApiResult.Problem(ProblemResponse.Create(401, code, detail)).WithHeader("WWW-Authenticate", "Bearer");
 
