@@ -87,7 +87,7 @@ public sealed class UsagePipelineTests
         var (id, _) = await admin.CreateKeyAsync(new { name = "dup" });
         var ingestor = server.Services.GetRequiredService<UsageIngestor>();
         var now = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(0, 300).Select(i => new UsageEvent($"e{i}", id, "admin", now, i % 3 == 0 ? "RATE_LIMITED" : "VALID", null, 2)).ToList();
+        var events = Enumerable.Range(0, 300).Select(i => new UsageEvent(id, "admin", now, i % 3 == 0 ? "RATE_LIMITED" : "VALID", null, 2)).ToList();
         var message = Assert.Single(UsageMessage.Pack(events));
 
         var first = await ingestor.IngestAsync(message.Payload, CancellationToken.None);
@@ -109,7 +109,7 @@ public sealed class UsagePipelineTests
         var ingestor = server.Services.GetRequiredService<UsageIngestor>();
         var now = DateTimeOffset.UtcNow;
         BinaryData Message(int n) => UsageMessage.Pack(Enumerable.Range(0, n)
-            .Select(i => new UsageEvent($"{n}-{i}", i % 2 == 0 ? k1 : k2, "admin", now.AddHours(-(i % 3)), "VALID", null, 1)).ToList()).Single().Payload;
+            .Select(i => new UsageEvent(i % 2 == 0 ? k1 : k2, "admin", now.AddHours(-(i % 3)), "VALID", null, 1)).ToList()).Single().Payload;
         var (a, b, c) = (Message(10), Message(20), Message(30));
         await ingestor.IngestAsync(a, CancellationToken.None); // delivered before, e.g. by another instance
 
@@ -133,7 +133,7 @@ public sealed class UsagePipelineTests
         var b = new UsageIngestor(tables, TimeProvider.System, NullLogger<UsageIngestor>.Instance);
         var now = DateTimeOffset.UtcNow;
         var messages = Enumerable.Range(0, 40)
-            .Select(m => UsageMessage.Pack(Enumerable.Range(0, 25).Select(i => new UsageEvent($"{m}-{i}", id, "admin", now, "VALID", null, 1)).ToList()).Single())
+            .Select(m => UsageMessage.Pack(Enumerable.Range(0, 25).Select(i => new UsageEvent(id, "admin", now, "VALID", null, 1)).ToList()).Single())
             .ToList();
 
         await Task.WhenAll(messages.Select((m, i) => Task.Run(() => (i % 2 == 0 ? a : b).IngestAsync(m.Payload, CancellationToken.None))));
@@ -155,7 +155,7 @@ public sealed class UsagePipelineTests
 
         await queues.Usage.SendMessageAsync(BinaryData.FromString("{not json"));
         await queues.Usage.SendMessageAsync(BinaryData.FromString("""{"v":99,"batchId":"b1","events":[]}"""));
-        var good = UsageMessage.Pack([new UsageEvent("g1", id, "admin", DateTimeOffset.UtcNow, "VALID", null, 1)]).Single();
+        var good = UsageMessage.Pack([new UsageEvent(id, "admin", DateTimeOffset.UtcNow, "VALID", null, 1)]).Single();
         await queues.Usage.SendMessageAsync(good.Payload);
 
         Assert.True(await Http.EventuallyAsync(async () => Sum(await UsageAsync(admin, id)).Total == 1, TimeSpan.FromSeconds(10)), "the good message was not processed");
@@ -231,7 +231,7 @@ public sealed class UsagePipelineTests
     {
         var now = DateTimeOffset.UtcNow;
         var events = Enumerable.Range(0, 20_000)
-            .Select(i => new UsageEvent(Guid.CreateVersion7().ToString("N"), "k" + (i % 20).ToString("D15", System.Globalization.CultureInfo.InvariantCulture), "owner-" + i % 7, now, "VALID", "2001:db8::" + i, 1))
+            .Select(i => new UsageEvent("k" + (i % 20).ToString("D15", System.Globalization.CultureInfo.InvariantCulture), "owner-" + i % 7, now, "VALID", System.Net.IPAddress.Parse("2001:db8::" + i.ToString("x", System.Globalization.CultureInfo.InvariantCulture)), 1))
             .ToList();
         var messages = UsageMessage.Pack(events);
         Assert.True(messages.Count > 1);
@@ -240,9 +240,13 @@ public sealed class UsagePipelineTests
         // Compressed: far more than the ~400 events an uncompressed message holds.
         Assert.True(messages.Average(m => m.Count) > 1000, $"{messages.Average(m => m.Count)} events per message");
         var parsed = messages.SelectMany(m => UsageMessage.Parse(m.Payload).Events).ToList();
-        // Packed in key order (stable within a key), so each message covers few keys.
-        Assert.Equal(events.OrderBy(e => e.KeyId, StringComparer.Ordinal).Select(e => (e.EventId, e.KeyId, e.Owner, e.Code, e.ClientIp, e.Cost, e.Timestamp.ToUnixTimeMilliseconds())),
-            parsed.Select(e => (e.EventId, e.KeyId, e.Owner, e.Code, e.ClientIp, e.Cost, e.Timestamp.ToUnixTimeMilliseconds())));
+        static (string, string, string, string?, int, long) Fields(UsageEvent e) => (e.KeyId, e.Owner, e.Code, e.ClientIp?.ToString(), e.Cost, e.Timestamp.ToUnixTimeMilliseconds());
+        Assert.Equal(events.Select(Fields).Order(), parsed.Select(Fields).Order());
+        // Packed in key order, so each message covers few keys.
+        Assert.Equal(parsed.Select(e => e.KeyId).Order(StringComparer.Ordinal), parsed.Select(e => e.KeyId));
+        // An event's id is its place in its batch: unique across the messages of a flush.
+        var ids = messages.SelectMany(m => Enumerable.Range(0, m.Count).Select(i => UsageMessage.EventId(m.BatchId, i))).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.All(messages, m => Assert.True(UsageMessage.Parse(m.Payload).Events.Select(e => e.KeyId).Distinct().Count() <= m.Count / 1000 + 2));
         Assert.Throws<InvalidUsageMessageException>(() => UsageMessage.Parse(BinaryData.FromString("[]")));
         Assert.Throws<InvalidUsageMessageException>(() => UsageMessage.Parse(BinaryData.FromString("""{"v":2,"batchId":"x","events":[]}""")));

@@ -24,6 +24,8 @@ namespace Hokusai.Keys.Benchmarks;
 /// </summary>
 public static class UsageIngestionBenchmark
 {
+    private static readonly System.Net.IPAddress ClientIp = System.Net.IPAddress.Parse("10.0.0.1");
+
     public static async Task<int> RunAsync(string[] args)
     {
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
@@ -67,7 +69,7 @@ public static class UsageIngestionBenchmark
             var queues = producer.Services.GetRequiredService<UsageQueues>();
             await queues.EnsureCreatedAsync(CancellationToken.None);
             var now = DateTimeOffset.UtcNow;
-            var all = Enumerable.Range(0, events).Select(i => new UsageEvent(Guid.CreateVersion7().ToString("N"), ids[i % keys], "bench", now, i % 10 == 0 ? "RATE_LIMITED" : "VALID", "10.0.0.1", 1)).ToList();
+            var all = Enumerable.Range(0, events).Select(i => new UsageEvent(ids[i % keys], "bench", now, i % 10 == 0 ? "RATE_LIMITED" : "VALID", ClientIp, 1)).ToList();
             var enqueue = Stopwatch.StartNew();
             var messages = new List<(string, BinaryData, int)>();
             foreach (var chunk in all.Chunk(2000)) messages.AddRange(UsageMessage.Pack(chunk));
@@ -103,7 +105,7 @@ public static class UsageIngestionBenchmark
         {
             var now = DateTimeOffset.UtcNow;
             for (var i = 0; i < tickEvents; i++, sent++)
-                recorder.Record(new UsageEvent(Guid.CreateVersion7().ToString("N"), ids[sent % keys], "bench", now, "VALID", "10.0.0.1", 1));
+                recorder.Record(new UsageEvent(ids[sent % keys], "bench", now, "VALID", ClientIp, 1));
             var wait = TimeSpan.FromMilliseconds(10 * tick) - clock.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
         }

@@ -15,7 +15,7 @@ public class UsagePackBenchmarks
     {
         var now = DateTimeOffset.UtcNow;
         _events = Enumerable.Range(0, 2000)
-            .Select(i => new UsageEvent(UsageEventIds.Next(), "k" + (i % 1000).ToString("D15", System.Globalization.CultureInfo.InvariantCulture), "owner", now, "VALID", "10.0.0.1", 1))
+            .Select(i => new UsageEvent("k" + (i % 1000).ToString("D15", System.Globalization.CultureInfo.InvariantCulture), "owner", now, "VALID", System.Net.IPAddress.Loopback, 1))
             .ToList();
     }
 

@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Hokusai.Keys.Usage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,19 +8,28 @@ using Microsoft.Extensions.Options;
 namespace Hokusai.Keys.Azure.Usage;
 
 /// <summary>
-/// <see cref="IUsageRecorder"/> over the usage queue. <see cref="Record"/> only writes to a bounded in-process channel
-/// (no I/O on the request path); one loop sends what accumulated as few queue messages (each ≤ 64 KiB), when
-/// <see cref="MaxEventsPerFlush"/> events are waiting or the oldest has waited the flush interval (≤ 1 s).
-/// A full buffer drops the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count. Stopping the
-/// host drains the buffer to the queue.
+/// <see cref="IUsageRecorder"/> over the usage queue. <see cref="Record"/> only appends to a lock-free in-process queue
+/// (no I/O, no lock, no wake-up on the request path). One dedicated producer thread, at a lowered OS scheduling priority,
+/// sends what accumulated as few queue messages (each ≤ 64 KiB) when <see cref="MaxEventsPerFlush"/> events are waiting
+/// or the oldest has waited the flush interval (≤ 1 s). Packing and sending on that thread rather than on the thread
+/// pool keeps the producer's bursts from delaying requests: the kernel runs a request thread ahead of it whenever one
+/// is ready. A full buffer drops the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count.
+/// Stopping the host drains the buffer to the queue.
 /// </summary>
-internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService
+internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService, IDisposable
 {
-    public const int MaxEventsPerFlush = 2000;
+    /// <summary>
+    /// Large flushes: a send costs the producer about the same (~1.5 ms of CPU and ~0.5 MB of allocations in the
+    /// Storage SDK for a full message) however many events it carries, and the more events a flush orders by key, the
+    /// better they compress (7 bytes an event for 16,000 events over 1,000 keys, 14 for 2,000).
+    /// </summary>
+    public const int MaxEventsPerFlush = 20_000;
     private const int MaxSendAttempts = 3;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    private readonly Channel<UsageEvent> _channel;
+    private readonly ConcurrentQueue<UsageEvent> _pending = new();
+    private readonly ManualResetEventSlim _stopping = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UsageQueues _queues;
     private readonly KeyMetrics _metrics;
     private readonly ILogger<QueueUsageRecorder> _logger;
@@ -28,7 +38,8 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
     private long _droppedSinceLog;
     private long _buffered;
     private long _sentEvents;
-    private Task? _loop;
+    private int _closed;
+    private Thread? _producer;
 
     public QueueUsageRecorder(UsageQueues queues, IOptions<UsageOptions> options, KeyMetrics metrics, ILogger<QueueUsageRecorder> logger)
     {
@@ -37,8 +48,6 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         _logger = logger;
         _capacity = Math.Max(1, options.Value.BufferCapacity);
         _flushInterval = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.FlushIntervalMilliseconds, 10, 1000));
-        // Unbounded channel (lock-free writes from many request threads) with our own bound on what it holds.
-        _channel = Channel.CreateUnbounded<UsageEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     }
 
     /// <summary>Events handed to the queue so far (tests and the benchmark read it).</summary>
@@ -46,7 +55,13 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
 
     public void Record(UsageEvent usage)
     {
-        if (Interlocked.Increment(ref _buffered) <= _capacity && _channel.Writer.TryWrite(usage)) return;
+        // _buffered is raised before _closed is read, and the final drain sets _closed before it reads _buffered: an
+        // event either reaches the queue before the drain ends or is counted as dropped, never lost unseen.
+        if (Interlocked.Increment(ref _buffered) <= _capacity && Volatile.Read(ref _closed) == 0)
+        {
+            _pending.Enqueue(usage);
+            return;
+        }
         Interlocked.Decrement(ref _buffered);
         Interlocked.Increment(ref _droppedSinceLog);
         _metrics.UsageEventsDropped(1);
@@ -54,85 +69,124 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _producer = new Thread(Run) { IsBackground = true, Name = "hokusai-usage-producer", Priority = ThreadPriority.BelowNormal };
+        _producer.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>No more events are taken; what is buffered is sent before the host goes on stopping.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _channel.Writer.TryComplete();
-        if (_loop is null) return;
+        if (_producer is null) return;
+        _stopping.Set();
         try
         {
-            await _loop.WaitAsync(cancellationToken);
+            await _stopped.Task.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            var left = _channel.Reader.Count;
+            var left = Interlocked.Read(ref _buffered);
             _metrics.UsageEventsDropped(left);
             LogShutdownLoss(_logger, left);
         }
     }
 
-    private async Task RunAsync()
+    public void Dispose() => _stopping.Dispose();
+
+    private void Run()
     {
-        var reader = _channel.Reader;
-        var batch = new List<UsageEvent>(MaxEventsPerFlush);
-        while (await reader.WaitToReadAsync())
+        ThreadScheduling.LowerCurrentThreadPriority();
+        try
         {
-            var deadline = DateTime.UtcNow + _flushInterval;
-            while (batch.Count < MaxEventsPerFlush)
+            var batch = new List<UsageEvent>(MaxEventsPerFlush);
+            var oldestSeen = DateTime.MinValue;
+            while (!_stopping.Wait(PollInterval))
             {
-                if (reader.TryRead(out var e))
+                // Polling rather than a wake-up per event: at high rates a signal per event costs the answering
+                // instance more than the events themselves.
+                if (batch.Count == 0) oldestSeen = DateTime.UtcNow;
+                Take(batch, MaxEventsPerFlush);
+                if (batch.Count == 0) continue;
+                // The oldest event may have waited one poll before it was seen.
+                if (batch.Count >= MaxEventsPerFlush || DateTime.UtcNow - oldestSeen >= _flushInterval - PollInterval)
                 {
-                    Interlocked.Decrement(ref _buffered);
-                    batch.Add(e);
-                    continue;
+                    Send(batch);
+                    batch.Clear();
                 }
-                var remaining = deadline - DateTime.UtcNow;
-                if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted) break;
-                // Poll rather than wake on every event: at high rates a wake-up per event (and a timer per wait)
-                // costs the answering instance more than the events themselves.
-                await Task.Delay(remaining < PollInterval ? remaining : PollInterval);
+                ReportDrops();
             }
-            await SendAsync(batch);
-            batch.Clear();
-            var dropped = Interlocked.Exchange(ref _droppedSinceLog, 0);
-            if (dropped > 0) LogDropped(_logger, dropped, _capacity);
+            DrainOnStop(batch);
+            ReportDrops();
         }
-        var late = Interlocked.Exchange(ref _droppedSinceLog, 0);
-        if (late > 0) LogDropped(_logger, late, _capacity);
+        finally
+        {
+            _stopped.TrySetResult();
+        }
     }
 
-    private async Task SendAsync(List<UsageEvent> batch)
+    private void Take(List<UsageEvent> batch, int limit)
     {
-        if (batch.Count == 0) return;
-        var messages = UsageMessage.Pack(batch);
-        await Task.WhenAll(messages.Select(async m =>
+        while (batch.Count < limit && _pending.TryDequeue(out var e))
+        {
+            Interlocked.Decrement(ref _buffered);
+            batch.Add(e);
+        }
+    }
+
+    /// <summary>Closes the buffer, then sends everything that entered it, including events recorded while closing.</summary>
+    private void DrainOnStop(List<UsageEvent> batch)
+    {
+        Interlocked.Exchange(ref _closed, 1);
+        var spin = new SpinWait();
+        while (Interlocked.Read(ref _buffered) > 0 || batch.Count > 0)
+        {
+            Take(batch, MaxEventsPerFlush);
+            if (batch.Count >= MaxEventsPerFlush || (batch.Count > 0 && _pending.IsEmpty))
+            {
+                Send(batch);
+                batch.Clear();
+            }
+            else if (batch.Count == 0)
+            {
+                spin.SpinOnce(); // a Record between its count and its enqueue
+            }
+        }
+    }
+
+    private void Send(List<UsageEvent> batch)
+    {
+        foreach (var message in UsageMessage.PackInPlace(CollectionsMarshal.AsSpan(batch)))
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await _queues.EnsureCreatedAsync(CancellationToken.None);
-                    await _queues.Usage.SendMessageAsync(m.Payload);
-                    Interlocked.Add(ref _sentEvents, m.Count);
-                    return;
+                    _queues.EnsureCreatedAsync(CancellationToken.None).GetAwaiter().GetResult();
+                    // Synchronous on purpose: this thread is the producer's own, and blocking it keeps the send's
+                    // continuations off the thread pool that answers requests.
+                    _queues.Usage.SendMessage(message.Payload);
+                    Interlocked.Add(ref _sentEvents, message.Count);
+                    break;
                 }
                 catch (Exception ex) when (attempt < MaxSendAttempts)
                 {
-                    LogSendRetry(_logger, m.Count, ex.GetType().Name, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                    LogSendRetry(_logger, message.Count, ex.GetType().Name, attempt);
+                    Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
                 }
                 catch (Exception ex)
                 {
-                    _metrics.UsageEventsDropped(m.Count);
-                    LogSendFailed(_logger, m.Count, ex.GetType().Name, attempt);
-                    return;
+                    _metrics.UsageEventsDropped(message.Count);
+                    LogSendFailed(_logger, message.Count, ex.GetType().Name, attempt);
+                    break;
                 }
             }
-        }));
+        }
+    }
+
+    private void ReportDrops()
+    {
+        var dropped = Interlocked.Exchange(ref _droppedSinceLog, 0);
+        if (dropped > 0) LogDropped(_logger, dropped, _capacity);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage buffer full: {Dropped} usage events dropped (capacity {Capacity})")]
@@ -145,5 +199,5 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
     private static partial void LogSendFailed(ILogger logger, int count, string exceptionType, int attempts);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown timed out with {Count} usage events still buffered; they are dropped")]
-    private static partial void LogShutdownLoss(ILogger logger, int count);
+    private static partial void LogShutdownLoss(ILogger logger, long count);
 }

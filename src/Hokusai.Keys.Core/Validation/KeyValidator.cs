@@ -85,7 +85,7 @@ public sealed partial class KeyValidator(
         metrics.Validation(code, request.Endpoint, started, cached);
         if (limited && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable)
             && (result.Key?.Id ?? (ApiKeyFormat.TryParse(request.Key, out var parsed) ? parsed.KeyId : null)) is { } keyId)
-            usage.Record(new UsageEvent(UsageEventIds.Next(), keyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp?.ToString(), request.Cost));
+            usage.Record(new UsageEvent(keyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp, request.Cost));
         return result;
     }
 
