@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using Hokusai.Keys.Usage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,10 +9,10 @@ namespace Hokusai.Keys.Azure.Usage;
 /// <summary>
 /// <see cref="IUsageRecorder"/> over the usage queue. <see cref="Record"/> only appends to a lock-free in-process queue
 /// (no I/O, no lock, no wake-up on the request path). One dedicated producer thread, at a lowered OS scheduling priority,
-/// sends what accumulated as few queue messages (each ≤ 64 KiB) when <see cref="MaxEventsPerFlush"/> events are waiting
-/// or the oldest has waited the flush interval (≤ 1 s). Packing and sending on that thread rather than on the thread
-/// pool keeps the producer's bursts from delaying requests: the kernel runs a request thread ahead of it whenever one
-/// is ready. A full buffer drops the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count.
+/// takes them every 20 ms into a <see cref="UsageBatchEncoder"/> (encoded at once, grouped by key) and sends them as
+/// few queue messages (each ≤ 64 KiB) when <see cref="MaxEventsPerFlush"/> events are waiting or the oldest has waited
+/// the flush interval (≤ 1 s). Encoding and sending on that thread rather than on the thread pool keeps the producer's
+/// work from delaying requests: the kernel runs a request thread ahead of it whenever one is ready. A full buffer drops the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count.
 /// Stopping the host drains the buffer to the queue.
 /// </summary>
 internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService, IDisposable
@@ -28,6 +27,7 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly ConcurrentQueue<UsageEvent> _pending = new();
+    private readonly UsageBatchEncoder _encoder = new();
     private readonly ManualResetEventSlim _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UsageQueues _queues;
@@ -98,24 +98,19 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         ThreadScheduling.LowerCurrentThreadPriority();
         try
         {
-            var batch = new List<UsageEvent>(MaxEventsPerFlush);
             var oldestSeen = DateTime.MinValue;
             while (!_stopping.Wait(PollInterval))
             {
                 // Polling rather than a wake-up per event: at high rates a signal per event costs the answering
                 // instance more than the events themselves.
-                if (batch.Count == 0) oldestSeen = DateTime.UtcNow;
-                Take(batch, MaxEventsPerFlush);
-                if (batch.Count == 0) continue;
+                if (_encoder.Count == 0) oldestSeen = DateTime.UtcNow;
+                Take();
+                if (_encoder.Count == 0) continue;
                 // The oldest event may have waited one poll before it was seen.
-                if (batch.Count >= MaxEventsPerFlush || DateTime.UtcNow - oldestSeen >= _flushInterval - PollInterval)
-                {
-                    Send(batch);
-                    batch.Clear();
-                }
+                if (_encoder.Count >= MaxEventsPerFlush || DateTime.UtcNow - oldestSeen >= _flushInterval - PollInterval) Send();
                 ReportDrops();
             }
-            DrainOnStop(batch);
+            DrainOnStop();
             ReportDrops();
         }
         finally
@@ -124,38 +119,34 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         }
     }
 
-    private void Take(List<UsageEvent> batch, int limit)
+    private void Take()
     {
-        while (batch.Count < limit && _pending.TryDequeue(out var e))
+        var taken = 0;
+        while (_encoder.Count < MaxEventsPerFlush && _pending.TryDequeue(out var e))
         {
-            Interlocked.Decrement(ref _buffered);
-            batch.Add(e);
+            _encoder.Add(e);
+            taken++;
         }
+        // One shared-counter update per take, not per event: the request threads write the same counter.
+        if (taken > 0) Interlocked.Add(ref _buffered, -taken);
     }
 
     /// <summary>Closes the buffer, then sends everything that entered it, including events recorded while closing.</summary>
-    private void DrainOnStop(List<UsageEvent> batch)
+    private void DrainOnStop()
     {
         Interlocked.Exchange(ref _closed, 1);
         var spin = new SpinWait();
-        while (Interlocked.Read(ref _buffered) > 0 || batch.Count > 0)
+        while (Interlocked.Read(ref _buffered) > 0 || _encoder.Count > 0)
         {
-            Take(batch, MaxEventsPerFlush);
-            if (batch.Count >= MaxEventsPerFlush || (batch.Count > 0 && _pending.IsEmpty))
-            {
-                Send(batch);
-                batch.Clear();
-            }
-            else if (batch.Count == 0)
-            {
-                spin.SpinOnce(); // a Record between its count and its enqueue
-            }
+            Take();
+            if (_encoder.Count >= MaxEventsPerFlush || (_encoder.Count > 0 && _pending.IsEmpty)) Send();
+            else if (_encoder.Count == 0) spin.SpinOnce(); // a Record between its count and its enqueue
         }
     }
 
-    private void Send(List<UsageEvent> batch)
+    private void Send()
     {
-        foreach (var message in UsageMessage.PackInPlace(CollectionsMarshal.AsSpan(batch)))
+        foreach (var message in _encoder.Flush())
         {
             for (var attempt = 1; ; attempt++)
             {
