@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Hokusai.Keys.Azure.Tables;
 using Hokusai.Keys.Azure.Usage;
 using Hokusai.Keys.Testing;
 using Hokusai.Keys.Usage;
@@ -110,6 +109,21 @@ public sealed class QueueUsageRecorderTests
         Assert.True(producer.Dropped > 0, "no event was recorded after the buffer closed: the race was not exercised");
         Assert.Equal(Interlocked.Read(ref recorded), producer.Recorder.SentEvents + producer.Dropped);
         Assert.Equal(producer.Recorder.SentEvents, await producer.EventsOnQueueAsync());
+    }
+
+    [Fact]
+    public async Task An_event_that_cannot_be_encoded_is_counted_and_the_producer_goes_on()
+    {
+        using var producer = await ProducerAsync(capacity: 1000);
+        await producer.Recorder.StartAsync(CancellationToken.None);
+        // An event without a key id (a bug upstream) makes the encoder throw on the producer thread.
+        producer.Recorder.Record(new UsageEvent(null!, "owner", DateTimeOffset.UtcNow, "VALID", Client, 1));
+        Assert.True(await Http.EventuallyAsync(() => Task.FromResult(producer.Dropped == 1), TimeSpan.FromSeconds(5)), "the fault was not counted");
+
+        for (var i = 0; i < 10; i++) producer.Recorder.Record(Event(i));
+        await producer.Recorder.StopAsync(CancellationToken.None);
+        Assert.Equal(10, producer.Recorder.SentEvents);
+        Assert.Equal(10, await producer.EventsOnQueueAsync());
     }
 
     [LinuxFact]

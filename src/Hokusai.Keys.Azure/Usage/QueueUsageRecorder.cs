@@ -12,15 +12,16 @@ namespace Hokusai.Keys.Azure.Usage;
 /// takes them every 20 ms into a <see cref="UsageBatchEncoder"/> (encoded at once, grouped by key) and sends them as
 /// few queue messages (each ≤ 64 KiB) when <see cref="MaxEventsPerFlush"/> events are waiting or the oldest has waited
 /// the flush interval (≤ 1 s). Encoding and sending on that thread rather than on the thread pool keeps the producer's
-/// work from delaying requests: the kernel runs a request thread ahead of it whenever one is ready. A full buffer drops the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count.
-/// Stopping the host drains the buffer to the queue.
+/// work from delaying requests: the kernel runs a request thread ahead of it whenever one is ready. A full buffer drops
+/// the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count. Stopping the host drains the buffer
+/// to the queue.
 /// </summary>
 internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService, IDisposable
 {
     /// <summary>
     /// Large flushes: a send costs the producer about the same (~1.5 ms of CPU and ~0.5 MB of allocations in the
     /// Storage SDK for a full message) however many events it carries, and the more events a flush orders by key, the
-    /// better they compress (7 bytes an event for 16,000 events over 1,000 keys, 14 for 2,000).
+    /// better they compress (about 6 bytes an event for 20,000 events over 1,000 keys, 14 for 2,000).
     /// </summary>
     public const int MaxEventsPerFlush = 20_000;
     private const int MaxSendAttempts = 3;
@@ -91,7 +92,11 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // A producer still draining past a shutdown timeout may yet read the event: then it is left to the GC.
+        if (_producer is not { IsAlive: true }) _stopping.Dispose();
+    }
 
     private void Run()
     {
@@ -103,14 +108,33 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
             {
                 // Polling rather than a wake-up per event: at high rates a signal per event costs the answering
                 // instance more than the events themselves.
-                if (_encoder.Count == 0) oldestSeen = DateTime.UtcNow;
-                Take();
-                if (_encoder.Count == 0) continue;
-                // The oldest event may have waited one poll before it was seen.
-                if (_encoder.Count >= MaxEventsPerFlush || DateTime.UtcNow - oldestSeen >= _flushInterval - PollInterval) Send();
-                ReportDrops();
+                try
+                {
+                    if (_encoder.Count == 0) oldestSeen = DateTime.UtcNow;
+                    Take();
+                    if (_encoder.Count == 0) continue;
+                    // The oldest event may have waited one poll before it was seen.
+                    if (_encoder.Count >= MaxEventsPerFlush || DateTime.UtcNow - oldestSeen >= _flushInterval - PollInterval) Send();
+                    ReportDrops();
+                }
+                catch (Exception ex)
+                {
+                    // A fault here must not end the thread (nothing would be sent again) or the process (an exception
+                    // escaping a thread does): the batch in hand is lost, counted and logged.
+                    Discard(ex);
+                }
             }
-            DrainOnStop();
+            try
+            {
+                DrainOnStop();
+            }
+            catch (Exception ex)
+            {
+                Discard(ex);
+                var left = Interlocked.Exchange(ref _buffered, 0);
+                _metrics.UsageEventsDropped(left);
+                LogShutdownLoss(_logger, left);
+            }
             ReportDrops();
         }
         finally
@@ -124,8 +148,17 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         var taken = 0;
         while (_encoder.Count < MaxEventsPerFlush && _pending.TryDequeue(out var e))
         {
-            _encoder.Add(e);
             taken++;
+            try
+            {
+                _encoder.Add(e);
+            }
+            catch (Exception ex)
+            {
+                // An event that cannot be encoded is lost alone, counted and logged; the others go on.
+                _metrics.UsageEventsDropped(1);
+                LogProducerFault(_logger, 1, ex.GetType().Name);
+            }
         }
         // One shared-counter update per take, not per event: the request threads write the same counter.
         if (taken > 0) Interlocked.Add(ref _buffered, -taken);
@@ -174,6 +207,13 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
         }
     }
 
+    private void Discard(Exception ex)
+    {
+        var lost = _encoder.Discard();
+        _metrics.UsageEventsDropped(lost);
+        LogProducerFault(_logger, lost, ex.GetType().Name);
+    }
+
     private void ReportDrops()
     {
         var dropped = Interlocked.Exchange(ref _droppedSinceLog, 0);
@@ -188,6 +228,9 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending {Count} usage events failed ({ExceptionType}) after {Attempts} attempts; they are dropped")]
     private static partial void LogSendFailed(ILogger logger, int count, string exceptionType, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The usage producer failed ({ExceptionType}); {Count} usage events dropped")]
+    private static partial void LogProducerFault(ILogger logger, int count, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown timed out with {Count} usage events still buffered; they are dropped")]
     private static partial void LogShutdownLoss(ILogger logger, long count);

@@ -99,10 +99,28 @@ public sealed class UsageBatchEncoder
             }
         }
 
+        Reset();
+        return messages;
+    }
+
+    /// <summary>Drops everything added since the last flush (after a fault); returns how many events that was.</summary>
+    public int Discard()
+    {
+        var count = Count;
+        foreach (var events in _byKey.Values)
+        {
+            events.Clear();
+            if (_freeLists.Count < MaxPooledLists) _freeLists.Push(events);
+        }
+        Reset();
+        return count;
+    }
+
+    private void Reset()
+    {
         _byKey.Clear();
         _arena.ResetWrittenCount();
         Count = 0;
-        return messages;
     }
 
     /// <summary>One message of the first of <paramref name="events"/> (at least one) that fit <paramref name="rawBudget"/> uncompressed.</summary>
