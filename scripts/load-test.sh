@@ -116,7 +116,7 @@ print(f'{float(r[0]):.0f} requests/s, p50 {r[1]}, p99 {r[2]} (median of three ru
 "; }
 latency=$(median_run "$paced_authorize")
 # The usage producer must keep up. A full buffer logs "Usage buffer full: N usage events dropped", a failed send "Sending N usage events failed (…) after …".
-dropped=$(grep -oE "[0-9]+ usage events dropped|Sending [0-9]+ usage events failed \([A-Za-z]+\) after" "$work/server.log" | grep -oE "[0-9]+" | awk '{n += $1} END {print n + 0}')
+dropped=$({ grep -oE "[0-9]+ usage events dropped|Sending [0-9]+ usage events failed \([A-Za-z]+\) after" "$work/server.log" || true; } | { grep -oE "[0-9]+" || true; } | awk '{n += $1} END {print n + 0}')
 latency_noop=$(median_run "$paced_noop")
 
 cat <<RESULT
