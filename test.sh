@@ -16,7 +16,8 @@ results="$PWD/.test-data/results"
 rm -rf "$results"; mkdir -p "$results"
 # Test fixtures list the Azurite/Redis processes they start here; whatever is left is stopped at the end.
 export HOKUSAI_TEST_PIDFILE="$results/pids"
-stop_leftovers() { [ -f "$HOKUSAI_TEST_PIDFILE" ] && xargs -r kill 2>/dev/null < "$HOKUSAI_TEST_PIDFILE" || true; }
+# SIGCONT first: a stopped process (state T) would not act on the SIGTERM until continued.
+stop_leftovers() { [ -f "$HOKUSAI_TEST_PIDFILE" ] && { xargs -r kill -CONT 2>/dev/null < "$HOKUSAI_TEST_PIDFILE"; xargs -r kill 2>/dev/null < "$HOKUSAI_TEST_PIDFILE"; } || true; }
 trap stop_leftovers EXIT
 log "Building ..."
 dotnet build Functions.sln -c Release -nologo -v quiet

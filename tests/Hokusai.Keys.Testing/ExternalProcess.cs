@@ -13,12 +13,15 @@ internal sealed class ExternalProcess : IDisposable
 
     public ExternalProcess(string fileName, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // stdin redirected and closed too, so a child never reads the test host's terminal: from a background job that
+        // stops it (SIGTTIN), and a stopped process does not act on test.sh's SIGTERM (seen once: a leftover Azurite).
+        var info = new ProcessStartInfo(fileName) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         if (!_process.Start()) throw new InvalidOperationException($"Could not start {fileName}");
+        _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
