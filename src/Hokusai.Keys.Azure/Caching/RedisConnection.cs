@@ -37,6 +37,16 @@ public sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated) await (await _connection.Value).DisposeAsync();
+        if (!_connection.IsValueCreated) return;
+        try
+        {
+            await (await _connection.Value).DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Shutting down: a connection that never came up, or the client's close racing its own reconnect work
+            // (StackExchange.Redis 2.13 was seen throwing NullReferenceException from CloseAsync), must not fail the
+            // host's disposal; there is nothing left to release.
+        }
     }
 }
