@@ -14,22 +14,22 @@ internal static class ThreadScheduling
 
     private const int PrioProcess = 0;
 
-    /// <summary>True when the calling thread's priority was lowered.</summary>
-    public static bool LowerCurrentThreadPriority()
+    /// <summary>Best effort: where it cannot be done, the thread keeps the normal priority.</summary>
+    public static void LowerCurrentThreadPriority()
     {
-        if (!OperatingSystem.IsLinux()) return false; // Thread.Priority covers Windows
+        if (!OperatingSystem.IsLinux()) return; // Thread.Priority covers Windows
         try
         {
-            return setpriority(PrioProcess, gettid(), BackgroundNice) == 0;
+            _ = setpriority(PrioProcess, gettid(), BackgroundNice);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false; // a libc without gettid (glibc < 2.30, some musl builds): the thread keeps the normal priority
+            // a libc without gettid (glibc < 2.30, some musl builds)
         }
     }
 
     // DllImport rather than LibraryImport: both signatures are blittable, and LibraryImport would need unsafe code.
-    [DllImport("libc", SetLastError = true)]
+    [DllImport("libc")]
     private static extern int setpriority(int which, int who, int prio);
 
     [DllImport("libc")]

@@ -69,13 +69,14 @@ public sealed partial class KeyValidator(
 
         ValidationResult result;
         var cached = true;
+        string? keyId = null;
         if (requester is not null && failures.IsBlocked(requester))
         {
             result = new(ValidationCode.TooManyFailures, null);
         }
         else
         {
-            (result, cached) = await ValidateCoreAsync(request.Key, request.ClientIp, request.RequiredScopes, cancellationToken);
+            (result, cached, keyId) = await ValidateCoreAsync(request.Key, request.ClientIp, request.RequiredScopes, cancellationToken);
             if (limited && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
                 result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
             if (requester is not null && result.Code.IsAuthenticationFailure()) failures.RecordFailure(requester);
@@ -83,9 +84,11 @@ public sealed partial class KeyValidator(
 
         var code = result.Code.ToWire();
         metrics.Validation(code, request.Endpoint, started, cached);
+        // The key id: the snapshot's when found, else the one parsed by the validation; a throttled address's key was not
+        // parsed yet.
         if (limited && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable)
-            && (result.Key?.Id ?? (ApiKeyFormat.TryParse(request.Key, out var parsed) ? parsed.KeyId : null)) is { } keyId)
-            usage.Record(new UsageEvent(keyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp, request.Cost));
+            && (result.Key?.Id ?? keyId ?? (ApiKeyFormat.TryParse(request.Key, out var parsed) ? parsed.KeyId : null)) is { } usageKeyId)
+            usage.Record(new UsageEvent(usageKeyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp, request.Cost));
         return result;
     }
 
@@ -131,10 +134,10 @@ public sealed partial class KeyValidator(
         }
     });
 
-    private async ValueTask<(ValidationResult, bool Cached)> ValidateCoreAsync(
+    private async ValueTask<(ValidationResult, bool Cached, string? KeyId)> ValidateCoreAsync(
         string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, CancellationToken cancellationToken)
     {
-        if (!ApiKeyFormat.TryParse(presentedKey, out var parsed)) return (new(ValidationCode.Malformed, null), true);
+        if (!ApiKeyFormat.TryParse(presentedKey, out var parsed)) return (new(ValidationCode.Malformed, null), true, null);
 
         var digest = new byte[SecretDigester.DigestLength];
         digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
@@ -151,15 +154,15 @@ public sealed partial class KeyValidator(
             }
             catch (StorageUnavailableException)
             {
-                return (new(ValidationCode.Unavailable, null), false);
+                return (new(ValidationCode.Unavailable, null), false, keyId);
             }
-            if (snapshot is null) return (new(ValidationCode.NotFound, null), false);
+            if (snapshot is null) return (new(ValidationCode.NotFound, null), false, keyId);
         }
 
         if (!snapshot.Exists || snapshot.VerifiedDigest is null || !CryptographicOperations.FixedTimeEquals(snapshot.VerifiedDigest, digest))
-            return (new(ValidationCode.NotFound, null), cached);
+            return (new(ValidationCode.NotFound, null), cached, keyId);
 
-        return (new(Check(snapshot, clientIp, requiredScopes), snapshot), cached);
+        return (new(Check(snapshot, clientIp, requiredScopes), snapshot), cached, keyId);
     }
 
     private ValidationCode Check(KeySnapshot key, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes)
