@@ -40,14 +40,14 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         _found = new FusionCacheEntryOptions
         {
             Duration = TimeSpan.FromSeconds(settings.SharedSeconds),
-            MemoryCacheDuration = TimeSpan.FromSeconds(settings.LocalSeconds),
             DistributedCacheHardTimeout = redisTimeout,
             AllowBackgroundDistributedCacheOperations = true,
             AllowBackgroundBackplaneOperations = true,
         };
+        SpreadLocalExpiry(_found, TimeSpan.FromSeconds(settings.LocalSeconds));
         _missing = _found.Duplicate();
         _missing.Duration = TimeSpan.FromSeconds(settings.NotFoundSeconds);
-        _missing.MemoryCacheDuration = TimeSpan.FromSeconds(Math.Min(settings.NotFoundSeconds, settings.LocalSeconds));
+        SpreadLocalExpiry(_missing, TimeSpan.FromSeconds(Math.Min(settings.NotFoundSeconds, settings.LocalSeconds)));
         // A revocation must have reached Redis and the backplane before its response is sent.
         _invalidate = _found.Duplicate();
         _invalidate.AllowBackgroundDistributedCacheOperations = false;
@@ -85,6 +85,29 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         };
     }
 
+    /// <summary>
+    /// Entries loaded together (a warm-up, a deploy, a burst of new keys) would otherwise leave L1 together, and every
+    /// request for them would wait on Redis in the same moment: a latency spike every <c>LocalSeconds</c>. Each entry's
+    /// L1 lifetime is drawn from [0.8, 1] × <paramref name="lifetime"/>, so the configured value stays the upper bound.
+    /// </summary>
+    internal static void SpreadLocalExpiry(FusionCacheEntryOptions options, TimeSpan lifetime)
+    {
+        options.JitterMaxDuration = lifetime / 5;
+        options.MemoryCacheDuration = lifetime - options.JitterMaxDuration;
+    }
+
+    /// <summary>
+    /// The same for Redis, where FusionCache adds no jitter: keys loaded together (after a deploy with a new pepper, a
+    /// Redis flush) would all come back to Table Storage and bcrypt in the same second, <c>SharedSeconds</c> later.
+    /// Each Redis lifetime is drawn from [0.8, 1] × the configured one. Only loads pay for the copy of the options.
+    /// </summary>
+    private static FusionCacheEntryOptions WithSpreadSharedExpiry(FusionCacheEntryOptions options)
+    {
+        var spread = options.Duplicate();
+        spread.DistributedCacheDuration = options.Duration * (0.8 + 0.2 * Random.Shared.NextDouble());
+        return spread;
+    }
+
     private void NoteInvalidation(string keyId)
     {
         var now = Stopwatch.GetTimestamp();
@@ -103,7 +126,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     public async ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken)
     {
         if (_invalidatedAt.TryGetValue(snapshot.Id, out var at) && at >= loadStarted) return false;
-        await _cache.SetAsync(CacheKey(_fingerprint, snapshot.Id), snapshot, snapshot.Exists ? _found : _missing, token: cancellationToken);
+        await _cache.SetAsync(CacheKey(_fingerprint, snapshot.Id), snapshot, WithSpreadSharedExpiry(snapshot.Exists ? _found : _missing), token: cancellationToken);
         // An invalidation that arrived while we were writing wins: remove what we wrote, locally and in Redis.
         if (_invalidatedAt.TryGetValue(snapshot.Id, out at) && at >= loadStarted)
         {
