@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -70,7 +71,9 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         {
             _cache.SetupDistributedCache(
                 new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetAsync }),
-                new FusionCacheSystemTextJsonSerializer());
+                // IncludeFields: FusionCache's own entry types round-trip value tuples (its start-up check warns of data loss
+                // otherwise); our snapshot has no public fields, so its JSON is unchanged.
+                new FusionCacheSystemTextJsonSerializer(new JsonSerializerOptions { IncludeFields = true }));
             _cache.SetupBackplane(new RedisBackplane(
                 new RedisBackplaneOptions { ConnectionMultiplexerFactory = redis.GetAsync },
                 loggerFactory.CreateLogger<RedisBackplane>()));
@@ -90,7 +93,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     /// request for them would wait on Redis in the same moment: a latency spike every <c>LocalSeconds</c>. Each entry's
     /// L1 lifetime is drawn from [0.8, 1] × <paramref name="lifetime"/>, so the configured value stays the upper bound.
     /// </summary>
-    internal static void SpreadLocalExpiry(FusionCacheEntryOptions options, TimeSpan lifetime)
+    private static void SpreadLocalExpiry(FusionCacheEntryOptions options, TimeSpan lifetime)
     {
         options.JitterMaxDuration = lifetime / 5;
         options.MemoryCacheDuration = lifetime - options.JitterMaxDuration;
