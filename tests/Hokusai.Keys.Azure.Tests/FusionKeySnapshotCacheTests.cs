@@ -23,7 +23,9 @@ public sealed class FusionKeySnapshotCacheTests
     [Fact]
     public async Task Entries_loaded_together_leave_L1_at_different_times_never_after_LocalSeconds()
     {
-        const int localSeconds = 2;
+        // Long enough that the 2 s spread window survives a stalled polling loop on a busy CI machine (a 0.7 s stall
+        // defeated a 2 s lifetime's 0.4 s window).
+        const int localSeconds = 10;
         await using var noRedis = new RedisConnection(Options.Create(new RedisOptions()));
         using var cache = NewCache(localSeconds, sharedSeconds: 600, noRedis);
 
