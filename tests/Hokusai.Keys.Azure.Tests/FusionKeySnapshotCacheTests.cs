@@ -39,7 +39,7 @@ public sealed class FusionKeySnapshotCacheTests
         // (an L1-only lookup completes synchronously, so nothing here needs the pool).
         var lastFound = new Dictionary<string, TimeSpan>();
         var firstMissed = new Dictionary<string, TimeSpan>();
-        var poller = new Thread(() =>
+        await Task.Factory.StartNew(() =>
         {
             while (firstMissed.Count < ids.Length && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(localSeconds * 3))
             {
@@ -53,9 +53,7 @@ public sealed class FusionKeySnapshotCacheTests
                 }
                 Thread.Sleep(10);
             }
-        });
-        poller.Start();
-        poller.Join();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         Assert.Equal(ids.Length, firstMissed.Count);
         var lifetime = TimeSpan.FromSeconds(localSeconds);
