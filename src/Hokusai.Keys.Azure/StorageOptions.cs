@@ -41,10 +41,13 @@ public sealed class CacheOptions
 {
     public const string SectionName = "Hokusai:Cache";
 
-    /// <summary>In-process (L1) lifetime. Bounds how long a revocation made while Redis is down can go unseen elsewhere.</summary>
+    /// <summary>
+    /// Longest in-process (L1) lifetime (each entry gets 80–100 % of it). Bounds how long a revocation made while Redis
+    /// is down can go unseen elsewhere.
+    /// </summary>
     public int LocalSeconds { get; set; } = 30;
 
-    /// <summary>Redis (L2) lifetime.</summary>
+    /// <summary>Longest Redis (L2) lifetime (each entry gets 80–100 % of it).</summary>
     public int SharedSeconds { get; set; } = 600;
 
     /// <summary>Lifetime of a "no such key" entry.</summary>
