@@ -73,7 +73,8 @@ public sealed class FusionKeySnapshotCacheTests
         const int sharedSeconds = 600;
         var prefix = "spread-" + Guid.NewGuid().ToString("N")[..8];
         var redis = await SharedInfrastructure.RedisAsync();
-        await using var connection = new RedisConnection(Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = prefix }));
+        // Generous timeouts here: what is under test is the lifetimes, not how the cache copes with a slow Redis.
+        await using var connection = new RedisConnection(Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = prefix, TimeoutMilliseconds = 5000 }));
         using var cache = NewCache(localSeconds: 30, sharedSeconds, connection);
 
         var start = Stopwatch.GetTimestamp();
@@ -81,7 +82,7 @@ public sealed class FusionKeySnapshotCacheTests
             Assert.True(await cache.SetAsync(new KeySnapshot { Id = $"shared{i:D2}", Owner = "o" }, Stopwatch.GetTimestamp(), CancellationToken.None));
 
         // Redis writes run in the background (the request does not wait for them): wait until all 40 are there.
-        var multiplexer = await connection.GetAsync();
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},syncTimeout=10000,asyncTimeout=10000");
         var server = multiplexer.GetServers().Single();
         var keys = new List<RedisKey>();
         var deadline = DateTime.UtcNow.AddSeconds(30); // generous: a busy CI machine delays background work
