@@ -11,10 +11,10 @@ namespace Hokusai.Keys.Azure.Usage;
 /// (no I/O, no lock, no wake-up on the request path). One dedicated producer thread, at a lowered OS scheduling priority,
 /// takes them every 20 ms into a <see cref="UsageBatchEncoder"/> (encoded at once, grouped by key) and sends them as
 /// few queue messages (each ≤ 64 KiB) when <see cref="MaxEventsPerFlush"/> events are waiting or the oldest has waited
-/// the flush interval (≤ 1 s). Encoding and sending on that thread rather than on the thread pool keeps the producer's
-/// work from delaying requests: the kernel runs a request thread ahead of it whenever one is ready. A full buffer drops
-/// the event, counts it (<c>hokusai.usage.events_dropped</c>) and logs the count. Stopping the host drains the buffer
-/// to the queue.
+/// the flush interval (≤ 1 s). Encoding and sending on that thread keeps the producer's work off the thread pool that
+/// answers requests, and the kernel gives request threads the larger CPU share; the sends still show in the latency
+/// tail on a 2-core load test (docs/performance.md). A full buffer drops the event, counts it
+/// (<c>hokusai.usage.events_dropped</c>) and logs the count. Stopping the host drains the buffer to the queue.
 /// </summary>
 internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService, IDisposable
 {
