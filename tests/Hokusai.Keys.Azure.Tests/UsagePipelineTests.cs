@@ -249,7 +249,7 @@ public sealed class UsagePipelineTests
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.All(messages, m => Assert.True(UsageMessage.Parse(m.Payload).Events.Select(e => e.KeyId).Distinct().Count() <= m.Count / 1000 + 2));
         Assert.Throws<InvalidUsageMessageException>(() => UsageMessage.Parse(BinaryData.FromString("[]")));
-        Assert.Throws<InvalidUsageMessageException>(() => UsageMessage.Parse(BinaryData.FromString("""{"v":2,"batchId":"x","events":[]}""")));
+        Assert.Throws<InvalidUsageMessageException>(() => UsageMessage.Parse(BinaryData.FromString("""{"v":3,"batchId":"x","keys":[]}""")));
     }
 
     [Fact]

@@ -5,8 +5,8 @@ using Hokusai.Keys.Usage;
 namespace Hokusai.Keys.Benchmarks;
 
 /// <summary>
-/// The usage producer's per-event cost: one flush of 20,000 events over 1,000 keys encoded and packed into gzip-compressed
-/// queue messages by a reused <see cref="UsageBatchEncoder"/>, as the recorder's thread does it.
+/// The usage producer's per-event cost: one flush of 20,000 events over 1,000 keys filed and packed into gzip-compressed
+/// queue messages (columns per key) by a reused <see cref="UsageBatchEncoder"/>, as the recorder's thread does it.
 /// </summary>
 [MemoryDiagnoser]
 public class UsagePackBenchmarks
@@ -25,7 +25,7 @@ public class UsagePackBenchmarks
             .ToArray();
     }
 
-    [Benchmark(Description = "encode + pack 20,000 events (JSON + gzip), reused encoder", OperationsPerInvoke = Events)]
+    [Benchmark(Description = "file + pack 20,000 events (columns + gzip), reused encoder", OperationsPerInvoke = Events)]
     public int EncodeAndPack()
     {
         foreach (var e in _events) _encoder.Add(e);

@@ -9,7 +9,7 @@ namespace Hokusai.Keys.Azure.Usage;
 /// <summary>
 /// <see cref="IUsageRecorder"/> over the usage queue. <see cref="Record"/> only appends to a lock-free in-process queue
 /// (no I/O, no lock, no wake-up on the request path). One dedicated producer thread, at a lowered OS scheduling priority,
-/// takes them every 20 ms into a <see cref="UsageBatchEncoder"/> (encoded at once, grouped by key) and sends them as
+/// takes them every 20 ms into a <see cref="UsageBatchEncoder"/> (filed by key as structs without references) and sends them as
 /// few queue messages (each ≤ 64 KiB) when <see cref="MaxEventsPerFlush"/> events are waiting or the oldest has waited
 /// the flush interval (≤ 1 s). Encoding and sending on that thread keeps the producer's work off the thread pool that
 /// answers requests, and the kernel gives request threads the larger CPU share; the sends still show in the latency
@@ -19,11 +19,12 @@ namespace Hokusai.Keys.Azure.Usage;
 internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService, IDisposable
 {
     /// <summary>
-    /// Large flushes: a send costs the producer about the same (~1.5 ms of CPU and ~0.5 MB of allocations in the
-    /// Storage SDK for a full message) however many events it carries, and the more events a flush orders by key, the
-    /// better they compress (about 6 bytes an event for 20,000 events over 1,000 keys, 14 for 2,000).
+    /// Large flushes: a send costs the producer (and the queue service) about the same however many events it carries,
+    /// ~1.5 ms of CPU and ~0.5 MB of allocations in the Storage SDK for a full message. At about a byte an event
+    /// (<see cref="UsageBatchEncoder"/>), 50,000 events fit one or two messages, so at steady rates a flush is a second's
+    /// events in one send.
     /// </summary>
-    public const int MaxEventsPerFlush = 20_000;
+    public const int MaxEventsPerFlush = 50_000;
     private const int MaxSendAttempts = 3;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 

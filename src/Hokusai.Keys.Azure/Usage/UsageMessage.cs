@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
@@ -7,17 +9,24 @@ using Hokusai.Keys.Usage;
 namespace Hokusai.Keys.Azure.Usage;
 
 /// <summary>
-/// The queue message of a batch of usage events, version 1:
-/// <c>{"v":1,"batchId":"…","events":[{"k":"keyId","o":"owner","t":unixMs,"c":"VALID","ip":"…","n":cost},…]}</c>.
-/// An event's id is its place in its batch, <c>{batchId}-{index}</c>: unique, and the same on every redelivery of the
-/// message (an explicit <c>"id"</c> of earlier producers is ignored). Short property names keep messages small; only
-/// key ids, never a key. On the queue the document is gzip-compressed (events ordered by key repeat key ids, owners and
-/// codes, so many more fit one message: fewer queue operations for the producer, the queue and the ingester);
-/// <see cref="Parse"/> reads both forms.
+/// The queue message of a batch of usage events, version 2: the events of each key (and owner) as columns,
+/// <c>{"v":2,"batchId":"…","keys":[{"k":"keyId","o":"owner","t":[unixMs,+ms,…],"c":"VALID"|[…],"ip":"…"|[…],"n":1|[…]},…]}</c>.
+/// <c>t</c> holds the first event's time and then each event's difference to the one before; <c>c</c> (code),
+/// <c>ip</c> (address, null or absent for none) and <c>n</c> (cost) are one value when every event of the part shares
+/// it, else an array as long as <c>t</c>; <c>o</c> is absent for no owner. Events of a message are numbered in order
+/// (keys in order, then their events), and an event's id is <c>{batchId}-{index}</c>: unique, and the same on every
+/// redelivery of the message. Only key ids, never a key. On the queue the document is gzip-compressed (under a byte an
+/// event at a steady rate: fewer queue operations for the producer, the queue and the ingester).
+/// <see cref="Parse"/> also reads version 1 (<c>"events":[{"k","o","t","c","ip","n"},…]</c>, one object an event;
+/// an <c>"id"</c> of earlier producers is ignored), so messages queued before an upgrade are still ingested.
 /// </summary>
 public static class UsageMessage
 {
-    public const int Version = 1;
+    /// <summary>The version this code writes.</summary>
+    public const int Version = 2;
+
+    /// <summary>The longest <c>t</c> column a message may hold (a bound for the parser, far above what any producer writes).</summary>
+    private const int MaxEventsPerMessage = 1_000_000;
 
     /// <summary>Largest JSON payload: base64 makes 4 bytes of 3, and the 64 KiB limit applies after it (with margin).</summary>
     public const int MaxPayloadBytes = UsageQueues.MaxMessageBytes / 4 * 3 - 1024;
@@ -69,38 +78,123 @@ public static class UsageMessage
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidUsageMessageException("not a JSON object");
             if (!root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version))
                 throw new InvalidUsageMessageException("no version 'v'");
-            if (version != Version) throw new InvalidUsageMessageException($"unknown version {version.ToString(CultureInfo.InvariantCulture)}");
+            if (version is not (1 or 2)) throw new InvalidUsageMessageException($"unknown version {version.ToString(CultureInfo.InvariantCulture)}");
             if (!root.TryGetProperty("batchId", out var id) || id.ValueKind != JsonValueKind.String || !IsValidBatchId(id.GetString()!))
                 throw new InvalidUsageMessageException("missing or invalid 'batchId'");
-            if (!root.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
-                throw new InvalidUsageMessageException("no 'events' array");
-            var events = new List<UsageEvent>(list.GetArrayLength());
-            var index = 0;
-            foreach (var e in list.EnumerateArray())
-            {
-                try
-                {
-                    var keyId = e.GetProperty("k").GetString();
-                    var code = e.GetProperty("c").GetString();
-                    if (string.IsNullOrEmpty(keyId) || keyId.Length > 64 || string.IsNullOrEmpty(code) || !IsCode(code))
-                        throw new InvalidUsageMessageException($"event {index.ToString(CultureInfo.InvariantCulture)}: invalid key id or code");
-                    events.Add(new UsageEvent(
-                        keyId,
-                        e.TryGetProperty("o", out var o) ? o.GetString() ?? "" : "",
-                        DateTimeOffset.FromUnixTimeMilliseconds(e.GetProperty("t").GetInt64()),
-                        code,
-                        e.TryGetProperty("ip", out var ip) && IPAddress.TryParse(ip.GetString(), out var address) ? address : null,
-                        e.TryGetProperty("n", out var n) ? n.GetInt32() : 1));
-                }
-                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
-                {
-                    throw new InvalidUsageMessageException($"event {index.ToString(CultureInfo.InvariantCulture)}: {ex.GetType().Name}");
-                }
-                index++;
-            }
+            var events = version == 1 ? ParseEvents(root) : ParseKeys(root);
             return (id.GetString()!, events);
         }
     }
+
+    /// <summary>Version 1: one object an event.</summary>
+    private static List<UsageEvent> ParseEvents(JsonElement root)
+    {
+        if (!root.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
+            throw new InvalidUsageMessageException("no 'events' array");
+        var events = new List<UsageEvent>(list.GetArrayLength());
+        var index = 0;
+        foreach (var e in list.EnumerateArray())
+        {
+            try
+            {
+                events.Add(new UsageEvent(
+                    CheckedKeyId(e.GetProperty("k").GetString(), index),
+                    e.TryGetProperty("o", out var o) ? o.GetString() ?? "" : "",
+                    DateTimeOffset.FromUnixTimeMilliseconds(e.GetProperty("t").GetInt64()),
+                    CheckedCode(e.GetProperty("c").GetString(), index),
+                    e.TryGetProperty("ip", out var ip) ? Address(ip) : null,
+                    e.TryGetProperty("n", out var n) ? n.GetInt32() : 1));
+            }
+            catch (Exception ex) when (IsShapeError(ex))
+            {
+                throw new InvalidUsageMessageException($"event {index.ToString(CultureInfo.InvariantCulture)}: {ex.GetType().Name}");
+            }
+            index++;
+        }
+        return events;
+    }
+
+    /// <summary>Version 2: each key's events as columns.</summary>
+    private static List<UsageEvent> ParseKeys(JsonElement root)
+    {
+        if (!root.TryGetProperty("keys", out var parts) || parts.ValueKind != JsonValueKind.Array)
+            throw new InvalidUsageMessageException("no 'keys' array");
+        var events = new List<UsageEvent>();
+        var part = 0;
+        foreach (var p in parts.EnumerateArray())
+        {
+            try
+            {
+                var times = p.GetProperty("t");
+                var count = times.GetArrayLength();
+                if (count == 0 || events.Count + count > MaxEventsPerMessage) throw new InvalidUsageMessageException($"key part {Ordinal(part)}: no events or too many");
+                var keyId = CheckedKeyId(p.GetProperty("k").GetString(), events.Count);
+                var owner = p.TryGetProperty("o", out var o) ? o.GetString() ?? "" : "";
+                var codes = Column(p, "c", count, part);
+                var addresses = Column(p, "ip", count, part);
+                var costs = Column(p, "n", count, part);
+                // Values of one-value columns are converted once, not per event.
+                var code = codes.ValueKind == JsonValueKind.Array ? null : CheckedCode(codes.GetString(), events.Count);
+                var address = addresses.ValueKind == JsonValueKind.Array ? null : Address(addresses);
+                var cost = costs.ValueKind switch { JsonValueKind.Array => 0, JsonValueKind.Undefined => 1, _ => costs.GetInt32() };
+                // Columns are walked in step (an indexer would walk arrays of non-scalar values from the start each time).
+                var codeValues = codes.ValueKind == JsonValueKind.Array ? codes.EnumerateArray() : default;
+                var addressValues = addresses.ValueKind == JsonValueKind.Array ? addresses.EnumerateArray() : default;
+                var costValues = costs.ValueKind == JsonValueKind.Array ? costs.EnumerateArray() : default;
+                var at = 0L;
+                foreach (var t in times.EnumerateArray())
+                {
+                    at = checked(at + t.GetInt64());
+                    events.Add(new UsageEvent(
+                        keyId,
+                        owner,
+                        DateTimeOffset.FromUnixTimeMilliseconds(at),
+                        code ?? CheckedCode(Next(ref codeValues).GetString(), events.Count),
+                        addresses.ValueKind == JsonValueKind.Array ? Address(Next(ref addressValues)) : address,
+                        costs.ValueKind == JsonValueKind.Array ? Next(ref costValues).GetInt32() : cost));
+                }
+            }
+            catch (Exception ex) when (IsShapeError(ex) || ex is OverflowException)
+            {
+                throw new InvalidUsageMessageException($"key part {Ordinal(part)}: {ex.GetType().Name}");
+            }
+            part++;
+        }
+        return events;
+    }
+
+    /// <summary>A column of a key part: Undefined when absent, else one value or an array of exactly <paramref name="count"/>.</summary>
+    private static JsonElement Column(JsonElement part, string name, int count, int partIndex)
+    {
+        if (!part.TryGetProperty(name, out var column)) return default;
+        if (column.ValueKind == JsonValueKind.Array && column.GetArrayLength() != count)
+            throw new InvalidUsageMessageException($"key part {Ordinal(partIndex)}: '{name}' has {Ordinal(column.GetArrayLength())} values for {Ordinal(count)} events");
+        return column;
+    }
+
+    private static string CheckedKeyId(string? keyId, int index) =>
+        IsValidKeyId(keyId) ? keyId : throw new InvalidUsageMessageException($"event {Ordinal(index)}: invalid key id");
+
+    private static string CheckedCode(string? code, int index) =>
+        IsCode(code) ? code : throw new InvalidUsageMessageException($"event {Ordinal(index)}: invalid code");
+
+    /// <summary>Key ids become PartitionKeys: 1–64 characters (the encoder refuses others, so one bad event cannot spoil a message).</summary>
+    internal static bool IsValidKeyId([NotNullWhen(true)] string? keyId) => keyId is { Length: > 0 and <= 64 };
+
+    private static JsonElement Next(ref JsonElement.ArrayEnumerator values)
+    {
+        values.MoveNext(); // the column's length was checked against the events'
+        return values.Current;
+    }
+
+    /// <summary>An address, or null for none or one that does not parse (usage is still counted).</summary>
+    private static IPAddress? Address(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && IPAddress.TryParse(value.GetString(), out var address) ? address : null;
+
+    private static bool IsShapeError(Exception ex) =>
+        ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException;
+
+    private static string Ordinal(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     internal static string NewBatchId() => Guid.CreateVersion7().ToString("N");
 
@@ -109,7 +203,9 @@ public static class UsageMessage
         id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>Codes become property names (<c>D_{code}</c>): upper-case letters and '_' only.</summary>
-    private static bool IsCode(string code) => code.Length <= 40 && code.All(c => c is (>= 'A' and <= 'Z') or '_');
+    internal static bool IsCode([NotNullWhen(true)] string? code) => code is { Length: > 0 and <= 40 } && !code.AsSpan().ContainsAnyExcept(CodeCharacters);
+
+    private static readonly SearchValues<char> CodeCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 }
 
 /// <summary>A usage message that can never be processed (bad JSON, unknown version): it goes to the poison queue.</summary>
