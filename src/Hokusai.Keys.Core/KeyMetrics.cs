@@ -28,10 +28,13 @@ public sealed class KeyMetrics
         _rateLimitFallbacks = meter.CreateCounter<long>("hokusai.ratelimit.fallbacks", "{decision}", "Rate-limit decisions made without Redis, by failure mode.");
     }
 
+    // Boxed once: a tag value boxed per call would allocate on every validation.
+    private static readonly object True = true, False = false;
+
     public void Validation(string code, string endpoint, long startTimestamp, bool cached)
     {
         _validations.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("endpoint", endpoint));
-        _validationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("cached", cached));
+        _validationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("cached", cached ? True : False));
     }
 
     public void CacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));

@@ -18,7 +18,32 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
 
     private readonly int _maxCost = limits.Value.MaxCost;
 
-    public Task<ApiResult> VerifyAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
+    // The two hot routes catch for the boundary themselves (see ApiErrorBoundary.Translate).
+    public async Task<ApiResult> VerifyAsync(HttpRequest request)
+    {
+        try
+        {
+            return await VerifyCoreAsync(request, request.HttpContext.RequestAborted);
+        }
+        catch (Exception ex)
+        {
+            return boundary.Translate(ex, request);
+        }
+    }
+
+    public async Task<ApiResult> AuthorizeAsync(HttpRequest request)
+    {
+        try
+        {
+            return await AuthorizeCoreAsync(request, request.HttpContext.RequestAborted);
+        }
+        catch (Exception ex)
+        {
+            return boundary.Translate(ex, request);
+        }
+    }
+
+    private async ValueTask<ApiResult> VerifyCoreAsync(HttpRequest request, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<VerifyRequest>(request, required: true, ct);
         if (body.Problem is not null) return body.Problem;
@@ -48,9 +73,9 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
             RetryAfterSeconds = result.Code.IsThrottled() && limits is not null ? RateLimitHeaders.RetryAfter(limits) : null,
         };
         return RateLimitHeaders.Apply(ApiResult.Json(StatusCodes.Status200OK, answer), limits);
-    });
+    }
 
-    public Task<ApiResult> AuthorizeAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
+    private async ValueTask<ApiResult> AuthorizeCoreAsync(HttpRequest request, CancellationToken ct)
     {
         var presented = PresentedKey.From(request, allowQuery: true);
         if (string.IsNullOrEmpty(presented))
@@ -70,14 +95,14 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
             return RateLimitHeaders.Apply(ApiResult.Empty(StatusCodes.Status204NoContent)
                 .WithHeader("X-Hokusai-Key-Id", key.Id)
                 .WithHeader("X-Hokusai-Owner", key.Owner)
-                .WithHeader("X-Hokusai-Scopes", string.Join(' ', key.Scopes)), result.Limits);
+                .WithHeader("X-Hokusai-Scopes", key.ScopesHeader), result.Limits);
         }
         if (code.IsThrottled())
             return RateLimitHeaders.Apply(ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, code.ToWire(), DetailOf(code))), result.Limits);
         return code.IsAuthenticationFailure()
             ? Problems.Unauthorized(code.ToWire(), DetailOf(code))
             : Problems.Forbidden(code.ToWire(), DetailOf(code));
-    });
+    }
 
     /// <summary>Answers that are not data for either endpoint: the caller is throttled, or we cannot decide.</summary>
     private static ApiResult? Refusal(ValidationResult result) => result.Code switch

@@ -25,6 +25,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     private readonly FusionCacheEntryOptions _found;
     private readonly FusionCacheEntryOptions _missing;
     private readonly FusionCacheEntryOptions _invalidate;
+    private readonly string _keyPrefix;
     private readonly string _fingerprint;
     private readonly string[] _allFingerprints;
 
@@ -59,7 +60,9 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
             new FusionCacheOptions
             {
                 CacheName = "hokusai-keys",
-                CacheKeyPrefix = redis.KeyPrefix + ":key:",
+                // No CacheKeyPrefix: CacheKey builds the whole key in one string (FusionCache would concatenate the
+                // prefix again on every call), and no tags or Clear are used.
+                DisableTagging = true,
                 BackplaneChannelPrefix = redis.KeyPrefix + ":backplane",
                 DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2),
                 BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2),
@@ -79,6 +82,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
                 loggerFactory.CreateLogger<RedisBackplane>()));
         }
 
+        _keyPrefix = redis.KeyPrefix + ":key:";
         _fingerprint = digester.Fingerprint;
         _allFingerprints = digester.AllFingerprints;
         _cache.Events.Backplane.MessageReceived += (_, e) =>
@@ -146,7 +150,8 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
             await _cache.RemoveAsync(CacheKey(fingerprint, keyId), _invalidate, cancellationToken);
     }
 
-    private static string CacheKey(string fingerprint, string keyId) => string.Concat(fingerprint, ":", keyId);
+    /// <summary><c>{redis prefix}:key:{pepper fingerprint}:{key id}</c>, in Redis and in L1 alike.</summary>
+    private string CacheKey(string fingerprint, string keyId) => string.Concat(_keyPrefix, fingerprint, ":", keyId);
 
     public void Dispose() => _cache.Dispose();
 }

@@ -11,6 +11,7 @@ namespace Hokusai.Keys.Validation;
 public sealed class KeySnapshot
 {
     private IpAllowList? _allowList;
+    private string? _scopesHeader;
 
     public required string Id { get; init; }
     public bool Exists { get; init; } = true;
@@ -29,6 +30,10 @@ public sealed class KeySnapshot
 
     [JsonIgnore]
     public IpAllowList AllowList => _allowList ??= IpAllowList.FromStored(AllowedIps);
+
+    /// <summary>The scopes space-separated, as the authorize endpoint's <c>X-Hokusai-Scopes</c> header sends them (built once per cached key).</summary>
+    [JsonIgnore]
+    public string ScopesHeader => _scopesHeader ??= string.Join(' ', Scopes);
 
     public static KeySnapshot Missing(string keyId) => new() { Id = keyId, Exists = false };
 

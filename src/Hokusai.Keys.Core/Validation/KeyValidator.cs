@@ -139,18 +139,18 @@ public sealed partial class KeyValidator(
     {
         if (!ApiKeyFormat.TryParse(presentedKey, out var parsed)) return (new(ValidationCode.Malformed, null), true, null);
 
-        var digest = new byte[SecretDigester.DigestLength];
-        digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
         var keyId = parsed.KeyId;
-
         var snapshot = await cache.TryGetAsync(keyId, cancellationToken);
         metrics.CacheLookup(snapshot is not null);
         var cached = snapshot is not null;
+        byte[]? loadedWith = null;
         if (snapshot is null)
         {
+            loadedWith = new byte[SecretDigester.DigestLength];
+            digester.Compute(parsed.KeyIdSpan, parsed.Secret, loadedWith);
             try
             {
-                snapshot = await LoadAndVerifyOnceAsync(keyId, parsed, digest);
+                snapshot = await LoadAndVerifyOnceAsync(keyId, parsed, loadedWith);
             }
             catch (StorageUnavailableException)
             {
@@ -159,10 +159,19 @@ public sealed partial class KeyValidator(
             if (snapshot is null) return (new(ValidationCode.NotFound, null), false, keyId);
         }
 
-        if (!snapshot.Exists || snapshot.VerifiedDigest is null || !CryptographicOperations.FixedTimeEquals(snapshot.VerifiedDigest, digest))
+        if (!snapshot.Exists || snapshot.VerifiedDigest is null || !DigestMatches(snapshot.VerifiedDigest, parsed, loadedWith))
             return (new(ValidationCode.NotFound, null), cached, keyId);
 
         return (new(Check(snapshot, clientIp, requiredScopes), snapshot), cached, keyId);
+    }
+
+    /// <summary>The cached path computes the presented secret's digest on the stack: no allocation per request.</summary>
+    private bool DigestMatches(byte[] verified, in ParsedApiKey parsed, byte[]? alreadyComputed)
+    {
+        if (alreadyComputed is not null) return CryptographicOperations.FixedTimeEquals(verified, alreadyComputed);
+        Span<byte> digest = stackalloc byte[SecretDigester.DigestLength];
+        digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
+        return CryptographicOperations.FixedTimeEquals(verified, digest);
     }
 
     private ValidationCode Check(KeySnapshot key, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes)
