@@ -234,6 +234,9 @@ public class ManagementApiTests(ApiFixture fx) : IClassFixture<ApiFixture>
         var (status, body, _) = await fx.Admin.GetJsonAsync("/api/nothing-here");
         Assert.Equal(404, status);
         Assert.Equal("ROUTE_NOT_FOUND", body!["code"]!.GetValue<string>());
-        Assert.Equal(405, (await fx.Admin.SendJsonAsync(HttpMethod.Delete, "/api/keys")).Status);
+        var (methodStatus, methodBody, methodResponse) = await fx.Admin.SendJsonAsync(HttpMethod.Delete, "/api/keys");
+        Assert.Equal(405, methodStatus);
+        Assert.Equal("METHOD_NOT_ALLOWED", methodBody!["code"]!.GetValue<string>());
+        Assert.Equal("application/problem+json", methodResponse.Content.Headers.ContentType?.MediaType);
     }
 }
