@@ -18,30 +18,11 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
 
     private readonly int _maxCost = limits.Value.MaxCost;
 
-    // The two hot routes catch for the boundary themselves (see ApiErrorBoundary.Translate).
-    public async Task<ApiResult> VerifyAsync(HttpRequest request)
-    {
-        try
-        {
-            return await VerifyCoreAsync(request, request.HttpContext.RequestAborted);
-        }
-        catch (Exception ex)
-        {
-            return boundary.Translate(ex, request);
-        }
-    }
+    public Task<ApiResult> VerifyAsync(HttpRequest request) =>
+        boundary.RunAsync(request, this, static (api, r, ct) => api.VerifyCoreAsync(r, ct));
 
-    public async Task<ApiResult> AuthorizeAsync(HttpRequest request)
-    {
-        try
-        {
-            return await AuthorizeCoreAsync(request, request.HttpContext.RequestAborted);
-        }
-        catch (Exception ex)
-        {
-            return boundary.Translate(ex, request);
-        }
-    }
+    public Task<ApiResult> AuthorizeAsync(HttpRequest request) =>
+        boundary.RunAsync(request, this, static (api, r, ct) => api.AuthorizeCoreAsync(r, ct));
 
     private async ValueTask<ApiResult> VerifyCoreAsync(HttpRequest request, CancellationToken ct)
     {

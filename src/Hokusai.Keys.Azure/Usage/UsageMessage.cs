@@ -34,7 +34,7 @@ public static class UsageMessage
     /// <summary>The id of event <paramref name="index"/> of batch <paramref name="batchId"/>.</summary>
     public static string EventId(string batchId, int index) => batchId + "-" + index.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Messages of <paramref name="events"/> (see <see cref="UsageBatchEncoder.Flush"/>); the recorder encodes as it goes instead.</summary>
+    /// <summary>Messages of <paramref name="events"/> (see <see cref="UsageBatchEncoder.Flush"/>); the recorder keeps one encoder and adds events as it takes them.</summary>
     public static List<(string BatchId, BinaryData Payload, int Count)> Pack(IReadOnlyList<UsageEvent> events, int maxPayloadBytes = MaxPayloadBytes)
     {
         var encoder = new UsageBatchEncoder();
