@@ -6,6 +6,10 @@ if (args.Length > 0 && args[0] == BootstrapCommand.Name)
     return await BootstrapCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
+// Kestrel's I/O queues are one more hand-off between a socket and the request code. On the small instances this runs
+// on, scheduling straight to the thread pool lowered /api/authorize's p99 (docs/performance.md); bigger machines may
+// set Hokusai:Server:IOQueueCount back to Kestrel's default (one queue per core, at most 16).
+builder.WebHost.UseSockets(sockets => sockets.IOQueueCount = builder.Configuration.GetValue("Hokusai:Server:IOQueueCount", 0));
 builder.Services.AddHokusaiKeysApi(builder.Configuration);
 builder.Services.AddHokusaiBackgroundWorkers(builder.Configuration); // usage queue consumer and lifecycle timers (Functions: triggers)
 builder.Services.AddHokusaiServerTelemetry(builder.Configuration);

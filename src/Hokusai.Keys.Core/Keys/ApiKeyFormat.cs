@@ -46,9 +46,7 @@ public static class ApiKeyFormat
 
     public static bool IsValidKeyId(ReadOnlySpan<char> keyId)
     {
-        if (keyId.Length != KeyIdLength) return false;
-        foreach (var c in keyId) if (!Base62.IsBase62(c)) return false;
-        return true;
+        return keyId.Length == KeyIdLength && Base62.AreAllBase62(keyId);
     }
 
     /// <summary>Checks shape and checksum with no allocation and no I/O.</summary>
@@ -62,8 +60,7 @@ public static class ApiKeyFormat
         else if (span.StartsWith("hk_test_", StringComparison.Ordinal)) environment = KeyEnvironment.Test;
         else return false;
 
-        for (var i = PrefixLength; i < TotalLength; i++)
-            if (!Base62.IsBase62(span[i])) return false;
+        if (!Base62.AreAllBase62(span[PrefixLength..])) return false;
 
         if (!Base62.TryDecodeFixed(span[^ChecksumLength..], out var stated) || stated > uint.MaxValue) return false;
         if (Checksum(span[..^ChecksumLength]) != stated) return false;
