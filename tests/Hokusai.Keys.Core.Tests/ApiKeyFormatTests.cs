@@ -57,6 +57,23 @@ public class ApiKeyFormatTests
     }
 
     [Theory]
+    [InlineData('-')]
+    [InlineData('_')]
+    [InlineData('é')]
+    [InlineData('\u0663')] // ARABIC-INDIC DIGIT THREE: a digit, but not base62
+    public void A_character_outside_base62_is_rejected_even_with_a_matching_checksum(char outsider)
+    {
+        // Only the base62 check can refuse these: the checksum is computed over the body as it stands.
+        var body = "hk_live_" + "AAAAAAAAAAAAAAA" + outsider + new string('b', ApiKeyFormat.SecretLength);
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(body));
+        Span<char> checksum = stackalloc char[ApiKeyFormat.ChecksumLength];
+        Base62.EncodeFixed(crc, checksum);
+        Assert.False(ApiKeyFormat.TryParse(body + checksum.ToString(), out _));
+        Assert.False(ApiKeyFormat.IsValidKeyId("AAAAAAAAAAAAAAA" + outsider));
+        Assert.True(ApiKeyFormat.IsValidKeyId("AAAAAAAAAAAAAAAz"));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("hk_live_")]
