@@ -63,7 +63,8 @@ public class ApiKeyFormatTests
     [InlineData('\u0663')] // ARABIC-INDIC DIGIT THREE: a digit, but not base62
     public void A_character_outside_base62_is_rejected_even_with_a_matching_checksum(char outsider)
     {
-        // Only the base62 check can refuse these: the checksum is computed over the body as it stands.
+        // The checksum is computed over the body as it stands, so for the ASCII outsiders only the base62 check can refuse
+        // the key; the key-id check below has no checksum at all.
         var body = "hk_live_" + "AAAAAAAAAAAAAAA" + outsider + new string('b', ApiKeyFormat.SecretLength);
         var crc = System.IO.Hashing.Crc32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(body));
         Span<char> checksum = stackalloc char[ApiKeyFormat.ChecksumLength];
