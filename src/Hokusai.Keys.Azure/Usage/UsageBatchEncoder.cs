@@ -65,7 +65,7 @@ public sealed class UsageBatchEncoder
             throw new ArgumentException("A usage event needs a key id of 1–64 characters and an upper-case code.", nameof(e));
         ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_byKey, (e.KeyId, e.Owner ?? ""), out _);
         group ??= _freeGroups.TryPop(out var free) ? free : new KeyEvents();
-        group.Events.Add(new Entry(e.Timestamp.ToUnixTimeMilliseconds(), e.Cost, group.CodeIndex(e.Code, _codes), group.AddressIndex(e.ClientIp, this)));
+        group.Events.Add(new Entry(e.Timestamp.ToUnixTimeMilliseconds(), e.Cost, group.CodeIndex(e.Code, this), group.AddressIndex(e.ClientIp, this)));
         Count++;
     }
 
@@ -76,10 +76,9 @@ public sealed class UsageBatchEncoder
     /// </summary>
     public List<(string BatchId, BinaryData Payload, int Count)> Flush(int maxPayloadBytes = UsageMessage.MaxPayloadBytes)
     {
-        var keys = _byKey.Keys.ToArray();
-        Array.Sort(keys, static (a, b) =>
+        var groups = _byKey.Select(static pair => (pair.Key.KeyId, pair.Key.Owner, Events: pair.Value)).ToArray();
+        Array.Sort(groups, static (a, b) =>
             string.CompareOrdinal(a.KeyId, b.KeyId) is var byId and not 0 ? byId : string.CompareOrdinal(a.Owner, b.Owner));
-        var groups = Array.ConvertAll(keys, k => (k.KeyId, k.Owner, _byKey[k]));
 
         var messages = new List<(string, BinaryData, int)>();
         var position = new Position(0, 0);
@@ -126,6 +125,17 @@ public sealed class UsageBatchEncoder
         _addressIndex.Clear();
         _addresses.Clear();
         Count = 0;
+    }
+
+    private int CodeIndexOf(string code)
+    {
+        var index = _codes.IndexOf(code); // a handful of codes
+        if (index < 0)
+        {
+            index = _codes.Count;
+            _codes.Add(code);
+        }
+        return index;
     }
 
     private int AddressIndexOf(IPAddress address)
@@ -264,15 +274,10 @@ public sealed class UsageBatchEncoder
         private IPAddress? _lastAddress;
         private int _lastAddressIndex = -1;
 
-        public int CodeIndex(string code, List<string> codes)
+        public int CodeIndex(string code, UsageBatchEncoder encoder)
         {
             if (ReferenceEquals(code, _lastCode)) return _lastCodeIndex;
-            var index = codes.IndexOf(code);
-            if (index < 0)
-            {
-                index = codes.Count;
-                codes.Add(code);
-            }
+            var index = encoder.CodeIndexOf(code);
             (_lastCode, _lastCodeIndex) = (code, index);
             return index;
         }

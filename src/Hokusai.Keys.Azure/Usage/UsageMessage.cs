@@ -127,7 +127,7 @@ public static class UsageMessage
             {
                 var times = p.GetProperty("t");
                 var count = times.GetArrayLength();
-                if (count == 0 || events.Count + count > MaxEventsPerMessage) throw new InvalidUsageMessageException($"key part {Ordinal(part)}: no events or too many");
+                if (count == 0 || events.Count + count > MaxEventsPerMessage) throw new InvalidUsageMessageException($"key part {Invariant(part)}: no events or too many");
                 var keyId = CheckedKeyId(p.GetProperty("k").GetString(), events.Count);
                 var owner = p.TryGetProperty("o", out var o) ? o.GetString() ?? "" : "";
                 var codes = Column(p, "c", count, part);
@@ -156,7 +156,7 @@ public static class UsageMessage
             }
             catch (Exception ex) when (IsShapeError(ex) || ex is OverflowException)
             {
-                throw new InvalidUsageMessageException($"key part {Ordinal(part)}: {ex.GetType().Name}");
+                throw new InvalidUsageMessageException($"key part {Invariant(part)}: {ex.GetType().Name}");
             }
             part++;
         }
@@ -168,15 +168,15 @@ public static class UsageMessage
     {
         if (!part.TryGetProperty(name, out var column)) return default;
         if (column.ValueKind == JsonValueKind.Array && column.GetArrayLength() != count)
-            throw new InvalidUsageMessageException($"key part {Ordinal(partIndex)}: '{name}' has {Ordinal(column.GetArrayLength())} values for {Ordinal(count)} events");
+            throw new InvalidUsageMessageException($"key part {Invariant(partIndex)}: '{name}' has {Invariant(column.GetArrayLength())} values for {Invariant(count)} events");
         return column;
     }
 
     private static string CheckedKeyId(string? keyId, int index) =>
-        IsValidKeyId(keyId) ? keyId : throw new InvalidUsageMessageException($"event {Ordinal(index)}: invalid key id");
+        IsValidKeyId(keyId) ? keyId : throw new InvalidUsageMessageException($"event {Invariant(index)}: invalid key id");
 
     private static string CheckedCode(string? code, int index) =>
-        IsCode(code) ? code : throw new InvalidUsageMessageException($"event {Ordinal(index)}: invalid code");
+        IsCode(code) ? code : throw new InvalidUsageMessageException($"event {Invariant(index)}: invalid code");
 
     /// <summary>Key ids become PartitionKeys: 1–64 characters (the encoder refuses others, so one bad event cannot spoil a message).</summary>
     internal static bool IsValidKeyId([NotNullWhen(true)] string? keyId) => keyId is { Length: > 0 and <= 64 };
@@ -194,7 +194,7 @@ public static class UsageMessage
     private static bool IsShapeError(Exception ex) =>
         ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException;
 
-    private static string Ordinal(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     internal static string NewBatchId() => Guid.CreateVersion7().ToString("N");
 
