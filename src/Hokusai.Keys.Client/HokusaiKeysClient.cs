@@ -93,11 +93,15 @@ public class HokusaiKeysClient : IDisposable
     public virtual Task<ApiKey> RevokeKeyAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKey>(HttpMethod.Post, KeyPath(id) + "/revoke", new JsonObject(), true, cancellationToken);
 
-    /// <summary>Replaces a key; the old one keeps working for <paramref name="gracePeriod"/> (server default one day; zero revokes it now).</summary>
-    public virtual Task<RotatedKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Replaces a key; the old one keeps working for <paramref name="gracePeriod"/> (server default one day; zero revokes
+    /// it now). The new key expires <paramref name="expiresIn"/> from now, or, without it, when the old one would have.
+    /// </summary>
+    public virtual Task<RotatedKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, TimeSpan? expiresIn = null, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject();
         if (gracePeriod is { } grace) body["gracePeriodSeconds"] = (long)grace.TotalSeconds;
+        if (expiresIn is { } lifetime) body["expiresInSeconds"] = (long)lifetime.TotalSeconds;
         return SendAsync<RotatedKey>(HttpMethod.Post, KeyPath(id) + "/rotate", body, true, cancellationToken);
     }
 

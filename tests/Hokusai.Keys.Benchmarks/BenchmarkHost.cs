@@ -60,7 +60,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         public Task<StoredKey?> GetAsync(string keyId, CancellationToken ct) => Task.FromResult(keyId == record.Id ? new StoredKey(record, "*") : null);
         public Task<string> CreateAsync(ApiKeyRecord r, KeyEvent created, CancellationToken ct) => throw new NotSupportedException();
         public Task<string> ReplaceAsync(ApiKeyRecord r, string etag, KeyEvent? change, CancellationToken ct) => throw new NotSupportedException();
-        public Task DeleteAsync(string keyId, CancellationToken ct) => throw new NotSupportedException();
+        public Task<bool> DeleteAsync(string keyId, string etag, CancellationToken ct) => throw new NotSupportedException();
         public Task<KeyListPage> ListAsync(string? owner, string? after, int take, CancellationToken ct) => throw new NotSupportedException();
         public Task<(IReadOnlyList<KeyEvent> Items, string? NextCursor)> ListEventsAsync(string keyId, string? cursor, int take, CancellationToken ct) => throw new NotSupportedException();
         public Task<string?> GetBootstrapAdminIdAsync(CancellationToken ct) => Task.FromResult<string?>(null);

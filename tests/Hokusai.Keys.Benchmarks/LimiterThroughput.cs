@@ -43,7 +43,7 @@ public static class LimiterThroughput
             while (stop.Elapsed.TotalSeconds < seconds)
             {
                 var key = "k" + (i++ % 1000);
-                var decision = await limiter.AcquireAsync(new LimitRequest(key, key, policy, null, 1), default);
+                var decision = await limiter.AcquireAsync(new LimitRequest(key, policy, null, 1), default);
                 if (decision.Outcome != LimitOutcome.Allowed) throw new InvalidOperationException(decision.Outcome.ToString());
                 Interlocked.Increment(ref decisions);
             }

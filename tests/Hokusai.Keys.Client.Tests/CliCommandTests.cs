@@ -48,8 +48,8 @@ public sealed class CliCommandTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Contains("VALID", verified.Out);
         Assert.Contains(id, verified.Out);
 
-        // rotate with no grace: the new key works, the old one does not
-        var rotated = await _cli.AdminAsync("auth", "rotate-key", id, "--grace", "0", "--json");
+        // rotate with no grace and a fresh lifetime: the new key works, the old one does not
+        var rotated = await _cli.AdminAsync("auth", "rotate-key", id, "--grace", "0", "--expires-in", "90d", "--json");
         Assert.True(rotated.ExitCode == 0, rotated.ToString());
         var rotatedJson = rotated.Json();
         var newKey = rotatedJson.GetProperty("key").GetProperty("key").GetString();
@@ -57,6 +57,8 @@ public sealed class CliCommandTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.True(Secrets.IsKey(newKey), "rotate --json carries the new plaintext key");
         Assert.Equal(id, rotatedJson.GetProperty("previous").GetProperty("id").GetString());
         Assert.NotEqual(id, newId);
+        var newExpiry = rotatedJson.GetProperty("key").GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.InRange(newExpiry - DateTimeOffset.UtcNow, TimeSpan.FromDays(89), TimeSpan.FromDays(90));
 
         var oldAfterRotate = await _cli.RunAsync("auth", "verify", key, "--api-url", fixture.Endpoint.AbsoluteUri);
         Assert.True(oldAfterRotate.ExitCode == 3, oldAfterRotate.ToString());

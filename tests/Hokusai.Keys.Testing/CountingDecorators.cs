@@ -17,6 +17,9 @@ public sealed class CallCounter
     public TimeSpan VerifyDelay { get; set; }
     public int KeyReads => Volatile.Read(ref _keyReads);
 
+    /// <summary>Awaited before each key replace reaches storage: lets a test hold one request at a chosen step.</summary>
+    public Func<Keys.ApiKeyRecord, Task>? BeforeReplace { get; set; }
+
     internal void Verified() => Interlocked.Increment(ref _bcryptVerifications);
     internal void Read() => Interlocked.Increment(ref _keyReads);
 
@@ -61,8 +64,12 @@ public sealed class CallCounter
             return inner.GetAsync(keyId, ct);
         }
         public Task<string> CreateAsync(Keys.ApiKeyRecord record, KeyEvent created, CancellationToken ct) => inner.CreateAsync(record, created, ct);
-        public Task<string> ReplaceAsync(Keys.ApiKeyRecord record, string etag, KeyEvent? change, CancellationToken ct) => inner.ReplaceAsync(record, etag, change, ct);
-        public Task DeleteAsync(string keyId, CancellationToken ct) => inner.DeleteAsync(keyId, ct);
+        public async Task<string> ReplaceAsync(Keys.ApiKeyRecord record, string etag, KeyEvent? change, CancellationToken ct)
+        {
+            if (counter.BeforeReplace is { } hook) await hook(record);
+            return await inner.ReplaceAsync(record, etag, change, ct);
+        }
+        public Task<bool> DeleteAsync(string keyId, string etag, CancellationToken ct) => inner.DeleteAsync(keyId, etag, ct);
         public Task<KeyListPage> ListAsync(string? owner, string? after, int take, CancellationToken ct) => inner.ListAsync(owner, after, take, ct);
         public Task<(IReadOnlyList<KeyEvent> Items, string? NextCursor)> ListEventsAsync(string keyId, string? cursor, int take, CancellationToken ct) => inner.ListEventsAsync(keyId, cursor, take, ct);
         public Task<string?> GetBootstrapAdminIdAsync(CancellationToken ct) => inner.GetBootstrapAdminIdAsync(ct);

@@ -37,7 +37,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         }
 
         var key = result.Key!;
-        var caller = new Caller(key.Id, key.Owner, key.Scopes, ip?.ToString());
+        var caller = new Caller(key.Id, key.Owner, key.Scopes, ip?.ToString(), key.ExpiresAt);
         var allowed = access == Access.Read ? caller.CanRead : caller.CanWrite;
         return allowed
             ? new(caller, null)

@@ -145,7 +145,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
 
     private async ValueTask<LimitDecision> AcquireLeasedAsync(LimitRequest request, long slice)
     {
-        var lease = _leases.GetOrAdd(request.KeyId, static _ => new Lease());
+        var lease = _leases.GetOrAdd(request.LimitsId, static _ => new Lease());
         for (var attempt = 0; attempt < 2; attempt++)
         {
             Task refill;
@@ -229,8 +229,8 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 var r = batch[i].Request;
-                keys[2 * i] = _prefix + "rl:" + r.KeyId;
-                keys[2 * i + 1] = r.Quota is { } q ? $"{_prefix}q:{r.QuotaId}:{q.PeriodStart(now).UtcTicks}" : _prefix + "q:none";
+                keys[2 * i] = _prefix + "rl:" + r.LimitsId;
+                keys[2 * i + 1] = r.Quota is { } q ? $"{_prefix}q:{r.LimitsId}:{q.PeriodStart(now).UtcTicks}" : _prefix + "q:none";
                 var a = i * ArgsPerItem;
                 args[a] = r.Rate is null ? 0 : 1;
                 args[a + 1] = r.Rate?.Limit ?? 1;

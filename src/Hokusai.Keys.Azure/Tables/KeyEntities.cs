@@ -42,6 +42,8 @@ internal static class KeyEntities
         ["QuotaPeriod"] = r.Quota?.Period,
         ["QuotaId"] = r.QuotaId,
         ["AllowedIps"] = JsonSerializer.Serialize(r.AllowedIps, Json),
+        ["LimitsAuthority"] = JsonSerializer.Serialize(r.LimitsAuthority, Json),
+        ["LimitsSetBy"] = r.LimitsSetBy,
         ["Metadata"] = JsonSerializer.Serialize(r.Metadata, Json),
         ["CreatedAt"] = r.CreatedAt,
         ["ExpiresAt"] = r.ExpiresAt,
@@ -72,6 +74,11 @@ internal static class KeyEntities
             Quota = quotaLimit is { } ql && quotaPeriod is not null ? new QuotaPolicy(ql, quotaPeriod) : null,
             QuotaId = e.GetString("QuotaId"),
             AllowedIps = JsonSerializer.Deserialize<List<string>>(e.GetString("AllowedIps") ?? "[]", Json) ?? [],
+            // Keys written before limits recorded their setter count as set by an admin.
+            LimitsAuthority = e.GetString("LimitsAuthority") is { } authority
+                ? JsonSerializer.Deserialize<List<string>>(authority, Json) ?? [Caller.AdminScope]
+                : [Caller.AdminScope],
+            LimitsSetBy = e.GetString("LimitsSetBy"),
             Metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Metadata") ?? "{}", Json) ?? [],
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
             ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),

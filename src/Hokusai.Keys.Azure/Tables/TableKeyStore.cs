@@ -68,10 +68,17 @@ internal sealed partial class TableKeyStore(StorageTables tables, EventOutbox ou
         }
     });
 
-    public Task DeleteAsync(string keyId, CancellationToken cancellationToken) => Guard(async () =>
+    public Task<bool> DeleteAsync(string keyId, string etag, CancellationToken cancellationToken) => Guard<bool>(async () =>
     {
-        await tables.Keys.DeleteEntityAsync(keyId, KeyEntities.KeyRow, ETag.All, cancellationToken);
-        return true;
+        try
+        {
+            await tables.Keys.DeleteEntityAsync(keyId, KeyEntities.KeyRow, new ETag(etag), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
     });
 
     public Task<KeyListPage> ListAsync(string? owner, string? after, int take, CancellationToken cancellationToken) => Guard(async () =>

@@ -202,6 +202,10 @@ public sealed class RotateKeySettings : KeyIdSettings
     [CommandOption("--grace <DURATION>")]
     [Description("How long the old key keeps working: 24h (server default 1 day), 0 revokes it now.")]
     public string? Grace { get; init; }
+
+    [CommandOption("--expires-in <DURATION>")]
+    [Description("Lifetime of the new key, e.g. 90d (default: it expires when the old key would have).")]
+    public string? ExpiresIn { get; init; }
 }
 
 public sealed class RotateKeyCommand(CliHost host) : CliCommand<RotateKeySettings>(host)
@@ -209,8 +213,9 @@ public sealed class RotateKeyCommand(CliHost host) : CliCommand<RotateKeySetting
     public override async Task<int> ExecuteAsync(CommandContext context, RotateKeySettings settings, CancellationToken cancellationToken)
     {
         var grace = settings.Grace is null ? (TimeSpan?)null : CliParsers.Duration(settings.Grace, "--grace");
+        var expiresIn = settings.ExpiresIn is null ? (TimeSpan?)null : CliParsers.Duration(settings.ExpiresIn, "--expires-in");
         using var client = CreateClient(settings);
-        var rotated = await CallAsync(settings, "Rotating key…", () => client.RotateKeyAsync(settings.Id, grace, cancellationToken));
+        var rotated = await CallAsync(settings, "Rotating key…", () => client.RotateKeyAsync(settings.Id, grace, expiresIn, cancellationToken));
         if (settings.Json)
         {
             WriteJson(rotated);

@@ -44,9 +44,19 @@ public sealed record ApiKeyRecord
     public RateLimitPolicy? RateLimit { get; init; }
     public QuotaPolicy? Quota { get; init; }
 
-    /// <summary>Whose quota counter this key draws on: its own id, or its predecessor's after a rotation.</summary>
+    /// <summary>Whose rate-limit bucket and quota counter this key draws on: its own id, or the first key of its rotation chain.</summary>
     public string? QuotaId { get; init; }
     public IReadOnlyList<string> AllowedIps { get; init; } = [];
+
+    /// <summary>
+    /// The authority of whoever set the limits (rate limit, quota, allowed IPs, expiry): <c>[admin]</c> or that caller's
+    /// scopes. Only a caller holding at least this may loosen them (<see cref="Management.KeyAuthority"/>). Keys stored
+    /// before it was recorded count as set by an admin.
+    /// </summary>
+    public IReadOnlyList<string> LimitsAuthority { get; init; } = [Management.Caller.AdminScope];
+
+    /// <summary>The key id of the caller that last set the limits with that authority.</summary>
+    public string? LimitsSetBy { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }

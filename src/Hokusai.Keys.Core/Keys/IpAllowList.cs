@@ -67,6 +67,22 @@ public sealed class IpAllowList
         return false;
     }
 
+    /// <summary>True when every network of <paramref name="other"/> lies inside one of this list's (an empty list covers everything).</summary>
+    public bool Covers(IpAllowList other)
+    {
+        if (_networks.Length == 0) return true;
+        if (other._networks.Length == 0) return false;
+        foreach (var inner in other._networks)
+        {
+            var covered = false;
+            foreach (var outer in _networks)
+                covered |= outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily
+                    && outer.PrefixLength <= inner.PrefixLength && outer.Contains(inner.BaseAddress);
+            if (!covered) return false;
+        }
+        return true;
+    }
+
     private static IPAddress Mask(IPAddress address, int prefix)
     {
         var bytes = address.GetAddressBytes();

@@ -11,6 +11,9 @@ public sealed class AdminBootstrapper(IKeyStore store, KeyManagementService keys
 {
     public const string DefaultOwner = "admin";
 
+    // A chain longer than this is not followed (a rotation a day for years stays far below it).
+    private const int MaxRotationHops = 1_000;
+
     /// <summary>Null when an active bootstrap admin key exists and <paramref name="force"/> is false.</summary>
     public async Task<CreatedKey?> BootstrapAsync(string name, string? owner, bool force, CancellationToken cancellationToken)
     {
@@ -25,12 +28,21 @@ public sealed class AdminBootstrapper(IKeyStore store, KeyManagementService keys
         return created;
     }
 
-    /// <summary>The active bootstrap admin key, if any.</summary>
+    /// <summary>
+    /// The active bootstrap admin key, if any: the marked key or, once it was rotated, its newest successor (the marker
+    /// follows the rotation chain, so rotating the admin key does not let a second one be minted).
+    /// </summary>
     public async Task<ApiKeyRecord?> ExistingAdminAsync(CancellationToken cancellationToken)
     {
         var id = await store.GetBootstrapAdminIdAsync(cancellationToken);
-        if (id is null) return null;
-        var stored = await store.GetAsync(id, cancellationToken);
-        return stored is not null && stored.Record.StatusAt(time.GetUtcNow()) == KeyStatus.Active ? stored.Record : null;
+        ApiKeyRecord? newest = null;
+        for (var hops = 0; id is not null && hops < MaxRotationHops; hops++)
+        {
+            var stored = await store.GetAsync(id, cancellationToken);
+            if (stored is null || stored.Record.IsPending) break;
+            newest = stored.Record;
+            id = newest.RotatedToId;
+        }
+        return newest is not null && newest.StatusAt(time.GetUtcNow()) == KeyStatus.Active ? newest : null;
     }
 }

@@ -1,7 +1,10 @@
 namespace Hokusai.Keys.Management;
 
-/// <summary>The authenticated caller of a management route, as established by the key validator.</summary>
-public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Scopes, string? Ip)
+/// <summary>
+/// The authenticated caller of a management route, as established by the key validator. <see cref="ExpiresAt"/> is
+/// the caller's own expiry: a non-admin caller cannot make a key outlive itself.
+/// </summary>
+public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Scopes, string? Ip, DateTimeOffset? ExpiresAt = null)
 {
     public const string AdminScope = "admin";
     public const string ReadScope = "keys:read";
@@ -13,8 +16,8 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
 
     public bool CanWrite => IsAdmin || Scopes.Contains(WriteScope);
 
-    /// <summary>Non-admins see only their own owner's keys; anything else is reported as not found.</summary>
-    public bool CanSee(string owner) => IsAdmin || owner == Owner;
+    /// <summary>Non-admins list only their own owner's keys (<see cref="KeyAuthority.CanSee"/> decides per key).</summary>
+    public bool CanList(string owner) => IsAdmin || owner == Owner;
 
     /// <summary>The actor recorded in audit events; never the key itself.</summary>
     public static Caller System { get; } = new("system", "system", [AdminScope], null);

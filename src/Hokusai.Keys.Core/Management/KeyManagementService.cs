@@ -11,11 +11,25 @@ public sealed record RotatedKey(ApiKeyRecord Record, GeneratedApiKey Key, ApiKey
 
 public sealed record KeyListResult(IReadOnlyList<ApiKeyRecord> Items, string? NextCursor);
 
-/// <summary>Create, read, list, update, revoke and rotate keys, with ownership rules and audit events.</summary>
+/// <summary>
+/// Create, read, list, update, revoke and rotate keys, with audit events. Every change is checked against what the
+/// caller holds (<see cref="KeyAuthority"/>).
+/// </summary>
 public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cache, ISecretHasher hasher, TimeProvider time)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
+
+    /// <summary>The owner of a key an admin creates without naming one: never the admin's own owner.</summary>
+    public const string DefaultOwner = "default";
+
+    /// <summary>
+    /// A successor still pending this long after it was written belongs to a rotation that died between linking and
+    /// activating it (a rotation takes well under a second; storage timeouts bound it far below this). Only then may
+    /// another rotation retire it and take its place.
+    /// </summary>
+    public static readonly TimeSpan AbandonedRotationAge = TimeSpan.FromMinutes(2);
+
     private const int MaxConcurrencyRetries = 5;
 
     public async Task<CreatedKey> CreateAsync(CreateKeyRequest request, Caller caller, CancellationToken cancellationToken)
@@ -23,7 +37,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var now = time.GetUtcNow();
         var errors = new KeyRules.Errors();
         var name = KeyRules.CheckName(request.Name, errors);
-        var owner = request.Owner ?? caller.Owner;
+        var owner = request.Owner ?? (caller.IsAdmin ? DefaultOwner : caller.Owner);
         if (owner != caller.Owner && !caller.IsAdmin)
             throw new DomainException(DomainErrorKind.Forbidden, ErrorCodes.Forbidden, "Only admin keys may create keys for another owner.");
         KeyRules.CheckOwner(owner, errors);
@@ -31,14 +45,14 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         if (request.Environment is not null && !KeyEnvironmentNames.TryParse(request.Environment, out environment))
             errors.Add("environment", "must be 'live' or 'test'");
         var scopes = KeyRules.CheckScopes(request.Scopes, errors);
-        if (scopes.Contains(Caller.AdminScope) && !caller.IsAdmin)
-            throw new DomainException(DomainErrorKind.Forbidden, ErrorCodes.Forbidden, "Only admin keys may grant the 'admin' scope.");
         var rateLimit = KeyRules.CheckRateLimit(request.RateLimit, errors);
         var quota = KeyRules.CheckQuota(request.Quota, errors);
         var allowedIps = KeyRules.CheckAllowedIps(request.AllowedIps, errors);
         var metadata = KeyRules.CheckMetadata(request.Metadata, errors);
         var expiresAt = KeyRules.CheckExpiry(request.ExpiresAt, request.ExpiresInSeconds, now, errors);
         errors.ThrowIfAny();
+        KeyAuthority.EnsureMayGrant(caller, scopes);
+        expiresAt = KeyAuthority.EnsureNotOutliving(caller, expiresAt ?? KeyAuthority.DefaultExpiry(caller));
 
         var generated = ApiKeyFormat.Generate(environment);
         var record = new ApiKeyRecord
@@ -52,6 +66,8 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             Quota = quota,
             QuotaId = generated.KeyId,
             AllowedIps = allowedIps,
+            LimitsAuthority = KeyAuthority.AuthorityOf(caller),
+            LimitsSetBy = caller.KeyId,
             Metadata = metadata,
             CreatedAt = now,
             ExpiresAt = expiresAt,
@@ -80,7 +96,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         if (cursor is not null && !KeyListCursor.TryDecode(cursor, out _)) errors.Add("cursor", "is not a cursor this API returned");
         errors.ThrowIfAny();
 
-        if (owner is not null && !caller.CanSee(owner))
+        if (owner is not null && !caller.CanList(owner))
             throw new DomainException(DomainErrorKind.Forbidden, ErrorCodes.Forbidden, "Only admin keys may list another owner's keys.");
         var listOwner = owner ?? (caller.IsAdmin ? null : caller.Owner);
 
@@ -94,7 +110,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             foreach (var listed in page.Items)
             {
                 position = listed.Position;
-                if (statusFilter is null || listed.Record.StatusAt(now) == statusFilter) items.Add(listed);
+                if (KeyAuthority.CanSee(caller, listed.Record) && (statusFilter is null || listed.Record.StatusAt(now) == statusFilter)) items.Add(listed);
                 if (items.Count > pageSize) break;
             }
             hasMore = page.HasMore;
@@ -108,19 +124,13 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
     public Task<ApiKeyRecord> UpdateAsync(string keyId, UpdateKeyRequest request, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(keyId, caller, (record, now) =>
         {
-            EnsureChangeable(record, now, allowExpired: true);
+            // Dead keys stay dead: an expired key cannot be brought back by moving its expiry.
+            EnsureChangeable(record, now, allowExpired: false);
             var errors = new KeyRules.Errors();
             var changed = new List<string>();
             var updated = record;
             if (request.HasName) { updated = updated with { Name = KeyRules.CheckName(request.Name, errors) ?? record.Name }; changed.Add("name"); }
-            if (request.HasScopes)
-            {
-                var scopes = KeyRules.CheckScopes(request.Scopes, errors);
-                if (scopes.Contains(Caller.AdminScope) && !record.Scopes.Contains(Caller.AdminScope) && !caller.IsAdmin)
-                    throw new DomainException(DomainErrorKind.Forbidden, ErrorCodes.Forbidden, "Only admin keys may grant the 'admin' scope.");
-                updated = updated with { Scopes = scopes };
-                changed.Add("scopes");
-            }
+            if (request.HasScopes) { updated = updated with { Scopes = KeyRules.CheckScopes(request.Scopes, errors) }; changed.Add("scopes"); }
             if (request.HasRateLimit) { updated = updated with { RateLimit = KeyRules.CheckRateLimit(request.RateLimit, errors) }; changed.Add("rateLimit"); }
             if (request.HasQuota) { updated = updated with { Quota = KeyRules.CheckQuota(request.Quota, errors) }; changed.Add("quota"); }
             if (request.HasAllowedIps) { updated = updated with { AllowedIps = KeyRules.CheckAllowedIps(request.AllowedIps, errors) }; changed.Add("allowedIps"); }
@@ -131,6 +141,16 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             }
             if (request.HasMetadata) { updated = updated with { Metadata = KeyRules.CheckMetadata(request.Metadata, errors) }; changed.Add("metadata"); }
             errors.ThrowIfAny();
+
+            if (request.HasScopes) KeyAuthority.EnsureMayGrant(caller, updated.Scopes);
+            if (request.HasExpiresAt)
+            {
+                // A rotated key lives out its grace period and no longer.
+                if (record.RotatedToId is not null && (updated.ExpiresAt is null || updated.ExpiresAt > record.ExpiresAt)) throw AlreadyRotated(record);
+                KeyAuthority.EnsureNotOutliving(caller, updated.ExpiresAt);
+            }
+            if (request.HasRateLimit || request.HasQuota || request.HasAllowedIps || request.HasExpiresAt)
+                updated = KeyAuthority.WithLimitsSetBy(caller, record, updated);
             var data = new Dictionary<string, string> { ["fields"] = string.Join(',', changed) };
             return (updated, KeyEvent.Create(KeyEventTypes.Updated, record.Id, caller, now, data));
         }, cancellationToken);
@@ -143,46 +163,59 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
                 : (record with { RevokedAt = now }, KeyEvent.Create(KeyEventTypes.Revoked, record.Id, caller, now)),
             cancellationToken);
 
+    /// <summary>
+    /// Rotation as a state machine of ETag-guarded steps, so that any number of concurrent rotations of one key yield
+    /// exactly one successor: (1) the successor is written pending (invisible); (2) the predecessor is linked to it —
+    /// the one write all concurrent rotations race for; (3) the successor is activated, guarded by the ETag it was
+    /// written with. Only a rotation that linked may activate, and a pending successor is retired (conditionally) only
+    /// by a later rotation that finds it abandoned, so a key that was handed out is never deleted and one that was
+    /// deleted is never handed out.
+    /// </summary>
     public async Task<RotatedKey> RotateAsync(string keyId, RotateKeyRequest request, Caller caller, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         var errors = new KeyRules.Errors();
         var grace = KeyRules.CheckGracePeriod(request.GracePeriodSeconds, errors);
+        var newLifetime = request.ExpiresAt is not null || request.ExpiresInSeconds is not null;
+        var newExpiry = KeyRules.CheckExpiry(request.ExpiresAt, request.ExpiresInSeconds, now, errors);
         errors.ThrowIfAny();
 
-        var current = await GetVisibleAsync(keyId, caller, cancellationToken);
-        var now = time.GetUtcNow();
-        EnsureChangeable(current.Record, now, allowExpired: false);
-        await EnsureNotRotatedAsync(current.Record, cancellationToken);
+        var current = (await GetVisibleAsync(keyId, caller, cancellationToken)).Record;
+        KeyAuthority.EnsureMayChange(caller, current);
+        EnsureChangeable(current, now, allowExpired: false);
+        var replaceable = await ReplaceableSuccessorAsync(current, cancellationToken);
 
-        // 1. The successor is written first but stays invisible (pending) until its predecessor points at it.
-        var generated = ApiKeyFormat.Generate(current.Record.Environment);
-        var successor = current.Record with
+        var generated = ApiKeyFormat.Generate(current.Environment);
+        var successor = current with
         {
             Id = generated.KeyId,
             CreatedAt = now,
             RevokedAt = null,
             LastUsedAt = null,
-            RotatedFromId = current.Record.Id,
-            // The successor draws on the same quota counter: a rotation must not reset a customer's quota.
-            QuotaId = current.Record.QuotaId ?? current.Record.Id,
+            RotatedFromId = current.Id,
+            // The successor draws on the same rate-limit bucket and quota: a rotation must not reset either.
+            QuotaId = current.QuotaId ?? current.Id,
             RotatedToId = null,
             SecretHash = hasher.Hash(generated.Secret),
             HashScheme = hasher.Scheme,
             IsPending = true,
         };
+        if (newLifetime)
+            successor = KeyAuthority.WithLimitsSetBy(caller, current, successor with { ExpiresAt = KeyAuthority.EnsureNotOutliving(caller, newExpiry) });
+
+        // 1. Written pending: invisible to validation and management until step 3.
         var successorEtag = await store.CreateAsync(successor,
-            KeyEvent.Create(KeyEventTypes.Created, successor.Id, caller, now, new Dictionary<string, string> { ["rotatedFromId"] = current.Record.Id }),
+            KeyEvent.Create(KeyEventTypes.Created, successor.Id, caller, now, new Dictionary<string, string> { ["rotatedFromId"] = current.Id }),
             cancellationToken);
 
-        // 2. Link the predecessor (ETag-guarded); if that loses to a concurrent change, the successor is removed.
+        // 2. Link the predecessor. Of concurrent rotations, the first write wins; the others re-read and see it linked.
         ApiKeyRecord previous;
         try
         {
             previous = await ChangeAsync(keyId, caller, (record, at) =>
             {
                 EnsureChangeable(record, at, allowExpired: false);
-                if (record.RotatedToId is not null && record.RotatedToId != successor.Id)
-                    throw AlreadyRotated(record);
+                if (record.RotatedToId is { } linked && linked != successor.Id && linked != replaceable) throw AlreadyRotated(record);
                 var graceEnd = at + grace;
                 var updated = record with
                 {
@@ -200,24 +233,40 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         }
         catch
         {
-            await store.DeleteAsync(successor.Id, CancellationToken.None);
+            // Not linked, so never handed out: remove it as written (a conditional delete).
+            await store.DeleteAsync(successor.Id, successorEtag, CancellationToken.None);
             throw;
         }
 
-        // 3. Make the successor visible.
+        // 3. Activate. Only a rotation that found this one abandoned can have changed the successor since step 1.
         var active = successor with { IsPending = false };
-        await store.ReplaceAsync(active, successorEtag, null, cancellationToken);
+        try
+        {
+            await store.ReplaceAsync(active, successorEtag, null, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.ConcurrentUpdate,
+                $"The rotation of key '{keyId}' took too long and was taken over; its new key never became valid. Rotate again.");
+        }
         await cache.InvalidateAsync(active.Id, cancellationToken);
         return new RotatedKey(active, generated, previous);
     }
 
-    private async Task EnsureNotRotatedAsync(ApiKeyRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the key was never rotated. Otherwise the id of a successor a new rotation may replace — one that is gone,
+    /// or pending for longer than <see cref="AbandonedRotationAge"/> (then retired here first, guarded by its ETag, so the
+    /// rotation that wrote it can no longer activate it) — or KEY_ALREADY_ROTATED.
+    /// </summary>
+    private async Task<string?> ReplaceableSuccessorAsync(ApiKeyRecord record, CancellationToken cancellationToken)
     {
-        if (record.RotatedToId is null) return;
-        // A successor left pending by an interrupted rotation never reached its caller: it does not count.
-        var successor = await store.GetAsync(record.RotatedToId, cancellationToken);
-        if (successor is { Record.IsPending: false }) throw AlreadyRotated(record);
-        if (successor is not null) await store.DeleteAsync(successor.Record.Id, cancellationToken);
+        if (record.RotatedToId is not { } successorId) return null;
+        var successor = await store.GetAsync(successorId, cancellationToken);
+        if (successor is null) return successorId;
+        if (!successor.Record.IsPending || time.GetUtcNow() - successor.Record.CreatedAt < AbandonedRotationAge) throw AlreadyRotated(record);
+        if (await store.DeleteAsync(successorId, successor.ETag, cancellationToken)) return successorId;
+        // It changed meanwhile: activated (so the key is rotated) or retired by another rotation.
+        return await store.GetAsync(successorId, cancellationToken) is null ? successorId : throw AlreadyRotated(record);
     }
 
     private static DomainException AlreadyRotated(ApiKeyRecord record) =>
@@ -236,11 +285,14 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
     {
         if (!ApiKeyFormat.IsValidKeyId(keyId)) throw DomainException.KeyNotFound(Shorten(keyId));
         var stored = await store.GetAsync(keyId, cancellationToken);
-        if (stored is null || stored.Record.IsPending || !caller.CanSee(stored.Record.Owner)) throw DomainException.KeyNotFound(keyId);
+        if (stored is null || stored.Record.IsPending || !KeyAuthority.CanSee(caller, stored.Record)) throw DomainException.KeyNotFound(keyId);
         return stored;
     }
 
-    /// <summary>Read-modify-write with ETag retries; invalidates every cache level after a change.</summary>
+    /// <summary>
+    /// Read-modify-write with ETag retries, refused unless the caller may change the key as read; invalidates every
+    /// cache level after a change.
+    /// </summary>
     private async Task<ApiKeyRecord> ChangeAsync(
         string keyId, Caller caller, Func<ApiKeyRecord, DateTimeOffset, (ApiKeyRecord Updated, KeyEvent? Event)> change,
         CancellationToken cancellationToken)
@@ -248,6 +300,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         for (var attempt = 1; ; attempt++)
         {
             var stored = await GetVisibleAsync(keyId, caller, cancellationToken);
+            KeyAuthority.EnsureMayChange(caller, stored.Record);
             var (updated, evt) = change(stored.Record, time.GetUtcNow());
             if (evt is null) return stored.Record;
             try

@@ -21,7 +21,7 @@ public sealed class LocalRateLimiter(TimeProvider time) : IRateLimiter, IDisposa
         if (request.Rate is { } policy)
         {
             // Peek first: a request refused by the quota must not consume rate.
-            rate = _buckets.Update("rl:" + request.KeyId, TimeSpan.FromSeconds(policy.WindowSeconds + 1), tat =>
+            rate = _buckets.Update("rl:" + request.LimitsId, TimeSpan.FromSeconds(policy.WindowSeconds + 1), tat =>
                 (tat, Gcra.Evaluate(policy, tat, nowMicros, request.Cost, share)));
             if (!rate.Value.Allowed)
                 return Decision(LimitOutcome.RateLimited, request, rate, null, now, share, rate.Value.RetryAfterMicros / 1e6);
@@ -32,7 +32,7 @@ public sealed class LocalRateLimiter(TimeProvider time) : IRateLimiter, IDisposa
         {
             var limit = Math.Max(1, (long)Math.Floor(q.Limit * share));
             var end = q.PeriodEnd(now);
-            quota = _buckets.Update($"q:{request.QuotaId}:{q.PeriodStart(now).UtcTicks}", end - now + TimeSpan.FromMinutes(1), used =>
+            quota = _buckets.Update($"q:{request.LimitsId}:{q.PeriodStart(now).UtcTicks}", end - now + TimeSpan.FromMinutes(1), used =>
                 used + request.Cost <= limit ? (used + request.Cost, ((long)used, (long)used + request.Cost)) : (used, ((long)used, (long)used)));
             if (quota.Value.Before == quota.Value.After && request.Cost > 0)
                 return Decision(LimitOutcome.QuotaExceeded, request, rate, quota, now, share, (end - now).TotalSeconds);
@@ -40,7 +40,7 @@ public sealed class LocalRateLimiter(TimeProvider time) : IRateLimiter, IDisposa
 
         if (request.Rate is { } p2)
         {
-            rate = _buckets.Update("rl:" + request.KeyId, TimeSpan.FromSeconds(p2.WindowSeconds + 1), tat =>
+            rate = _buckets.Update("rl:" + request.LimitsId, TimeSpan.FromSeconds(p2.WindowSeconds + 1), tat =>
             {
                 var result = Gcra.Evaluate(p2, tat, nowMicros, request.Cost, share);
                 return (result.Allowed ? result.NewTat : tat, result);

@@ -28,8 +28,11 @@ public interface IKeyStore
     /// <exception cref="ConcurrencyConflictException">The key changed since it was read.</exception>
     Task<string> ReplaceAsync(ApiKeyRecord record, string etag, KeyEvent? change, CancellationToken cancellationToken);
 
-    /// <summary>Removes a key that never became visible (a rotation that lost a race).</summary>
-    Task DeleteAsync(string keyId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes a key that never became visible (a rotation that lost or died), only if it is unchanged since
+    /// <paramref name="etag"/>: false when it changed or is gone.
+    /// </summary>
+    Task<bool> DeleteAsync(string keyId, string etag, CancellationToken cancellationToken);
 
     /// <summary>Keys newest first; <paramref name="owner"/> null lists every owner's keys.</summary>
     Task<KeyListPage> ListAsync(string? owner, string? after, int take, CancellationToken cancellationToken);

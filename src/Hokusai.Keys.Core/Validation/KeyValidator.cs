@@ -94,7 +94,7 @@ public sealed partial class KeyValidator(
 
     private async ValueTask<ValidationResult> ApplyLimitsAsync(KeySnapshot key, int cost, CancellationToken cancellationToken)
     {
-        var decision = await limiter.AcquireAsync(new LimitRequest(key.Id, key.QuotaId, key.RateLimit, key.Quota, cost), cancellationToken);
+        var decision = await limiter.AcquireAsync(new LimitRequest(key.QuotaId, key.RateLimit, key.Quota, cost), cancellationToken);
         if (key.Quota is { } quota && decision.Outcome is LimitOutcome.Allowed or LimitOutcome.QuotaExceeded)
         {
             foreach (var percent in QuotaThresholdPercents)
