@@ -49,6 +49,16 @@ public class InputAndKeyIdentityTests(ApiFixture fx) : IClassFixture<ApiFixture>
         }
         Assert.Equal(reads, counter.KeyReads);
 
+        // Another instance reads the snapshots from Redis (no table read): the environment survives the round trip.
+        var otherCounter = new CallCounter();
+        using var secondServer = group.StartServer(otherCounter.Install);
+        var otherClient = secondServer.Client();
+        Assert.Equal("VALID", await otherClient.VerifyCodeAsync(forVerify));
+        Assert.Equal("NOT_FOUND", await otherClient.VerifyCodeAsync(Relabel(forVerify, "hk_live_")));
+        Assert.Equal("VALID", await otherClient.VerifyCodeAsync(live));
+        Assert.Equal("NOT_FOUND", await otherClient.VerifyCodeAsync(Relabel(live, "hk_test_")));
+        Assert.Equal(0, otherCounter.KeyReads);
+
         // Management authentication goes through the same check.
         Assert.Equal(200, (await admin.GetJsonAsync("/api/keys")).Status);
         Assert.Equal(401, (await server.Client(Relabel(adminKey, "hk_test_")).GetJsonAsync("/api/keys")).Status);
