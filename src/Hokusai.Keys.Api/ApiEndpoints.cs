@@ -67,9 +67,9 @@ public static class ApiEndpoints
                 .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson),
             typeof(VerifyRequest)),
         new("Authorize", "GET", ApiRoutes.Authorize, (sp, r, _) => Validation(sp).AuthorizeAsync(r),
-            b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes. 204 with X-Hokusai-* and RateLimit headers, else 401/403/429 (Retry-After) problem.")
-                .Produces(204).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson).Produces<ProblemResponse>(429, ProblemJson)
-                .Produces<ProblemResponse>(503, ProblemJson)),
+            b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes, environment (live|test) from X-Required-Environment. 204 with X-Hokusai-* (Key-Id, Owner, Environment, Scopes) and RateLimit headers, else 400/401/403/429 (Retry-After) problem.")
+                .Produces(204).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)),
         new("Health", "GET", ApiRoutes.Health, (sp, r, _) => System(sp).HealthAsync(r),
             b => b.WithTags("System").WithSummary("200 when storage answers, 503 otherwise, with each dependency's status.")
                 .Produces<HealthResponse>(200, Json).Produces<HealthResponse>(503, Json)),

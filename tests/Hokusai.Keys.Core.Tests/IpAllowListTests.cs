@@ -25,6 +25,16 @@ public class IpAllowListTests
     [InlineData("fe80::1%eth0")]
     [InlineData("")]
     [InlineData(" ")]
+    [InlineData("012.0.0.0/8")] // octal: IPAddress.TryParse reads it as 10.0.0.0/8
+    [InlineData("0x7f.1")]
+    [InlineData("167837187")]
+    [InlineData("10.1")]
+    [InlineData("10.0.0.0/08")]
+    [InlineData("10.0.0.0/+8")]
+    [InlineData(" 10.0.0.1")]
+    [InlineData("10.0.0.1\n")]
+    [InlineData("[::1]")]
+    [InlineData("::ffff:012.0.0.1")]
     public void Bad_entries_are_rejected_with_a_reason(string entry)
     {
         Assert.Null(IpAllowList.TryNormalize(entry, out var error));

@@ -35,7 +35,54 @@ public class KeyRulesTests
     [InlineData("a#b", false)]
     [InlineData("~all", false)]
     [InlineData("", false)]
+    [InlineData("zed\n", false)]
+    [InlineData("zed\r\n", false)]
+    [InlineData("\nzed", false)]
+    [InlineData("z\u0000d", false)]
     public void Owners_cannot_contain_table_key_characters(string owner, bool ok) => Assert.Equal(ok, KeyRules.IsValidOwner(owner));
+
+    [Fact]
+    public void An_owner_of_128_characters_is_valid_and_129_is_not()
+    {
+        Assert.True(KeyRules.IsValidOwner(new string('o', 128)));
+        Assert.False(KeyRules.IsValidOwner(new string('o', 129)));
+    }
+
+    [Theory]
+    [InlineData("models:read", true)]
+    [InlineData("models:*", true)]
+    [InlineData("a", true)]
+    [InlineData("admin\n", false)]
+    [InlineData("models:read\n", false)]
+    [InlineData("models:read\r", false)]
+    [InlineData("*", false)]
+    [InlineData(":read", false)]
+    [InlineData("models read", false)]
+    [InlineData("models:réad", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Scopes_are_exactly_the_scope_alphabet(string? scope, bool ok)
+    {
+        Assert.Equal(ok, KeyRules.IsValidScope(scope));
+        var errors = new KeyRules.Errors();
+        KeyRules.CheckScopes([scope!], errors);
+        Assert.Equal(!ok, errors.Any);
+    }
+
+    [Theory]
+    [InlineData("team", true)]
+    [InlineData("_internal.v1:x-y", true)]
+    [InlineData("k\n", false)]
+    [InlineData("k\t", false)]
+    [InlineData("k v", false)]
+    [InlineData("", false)]
+    public void Metadata_keys_are_exactly_the_key_alphabet(string key, bool ok)
+    {
+        Assert.Equal(ok, KeyRules.IsValidMetadataKey(key));
+        var errors = new KeyRules.Errors();
+        KeyRules.CheckMetadata(new Dictionary<string, string> { [key] = "v" }, errors);
+        Assert.Equal(!ok, errors.Any);
+    }
 
     [Fact]
     public void Scopes_are_deduplicated_and_checked()

@@ -2,6 +2,7 @@ using System.Net;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Keys;
+using Hokusai.Keys.Management;
 using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Validation;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +14,11 @@ namespace Hokusai.Keys.Api.Handlers;
 public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clientIps, IOptions<RateLimitingOptions> limits, ApiErrorBoundary boundary)
 {
     public const string RequiredScopesHeader = "X-Required-Scopes";
+    public const string RequiredEnvironmentHeader = "X-Required-Environment";
     public const int MaxRequiredScopes = 32;
     private const string TooManyFailuresRetryAfter = "60";
+    private const string ScopeRule = "scopes are 1–64 characters of letters, digits and : . _ * -, starting with a letter or digit";
+    private const string EnvironmentRule = "must be 'live' or 'test'";
 
     private readonly int _maxCost = limits.Value.MaxCost;
 
@@ -33,15 +37,24 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         var errors = new Dictionary<string, string[]>();
         if (verify.Key is null) errors["key"] = ["is required"];
         IPAddress? ip = null;
-        if (verify.Ip is not null && !IPAddress.TryParse(verify.Ip, out ip)) errors["ip"] = ["must be an IPv4 or IPv6 address"];
+        if (verify.Ip is not null && !StrictIpAddress.TryParse(verify.Ip, out ip)) errors["ip"] = ["must be an IPv4 address (dotted decimal) or an IPv6 address"];
         if (verify.RequiredScopes is { Count: > MaxRequiredScopes }) errors["requiredScopes"] = [$"at most {MaxRequiredScopes} scopes"];
-        if (verify.RequiredScopes?.Any(s => s is null) == true) errors["requiredScopes"] = ["must be strings"];
+        else if (verify.RequiredScopes?.All(KeyRules.IsValidScope) == false) errors["requiredScopes"] = [ScopeRule];
+        KeyEnvironment? requiredEnvironment = null;
+        if (verify.RequiredEnvironment is not null)
+        {
+            if (KeyEnvironmentNames.TryParse(verify.RequiredEnvironment, out var environment)) requiredEnvironment = environment;
+            else errors["requiredEnvironment"] = [EnvironmentRule];
+        }
         if (verify.Cost is < 0 || verify.Cost > _maxCost) errors["cost"] = [$"must be 0–{_maxCost}"];
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         // Failed verifications count against the address the key is used from, or else against the caller.
         var result = await validator.ValidateAsync(
-            new ValidationRequest(verify.Key, ip, verify.RequiredScopes, "verify") { Cost = verify.Cost ?? 1, Requester = ip ?? clientIps.Resolve(request.HttpContext) },
+            new ValidationRequest(verify.Key, ip, verify.RequiredScopes, "verify")
+            {
+                Cost = verify.Cost ?? 1, Requester = ip ?? clientIps.Resolve(request.HttpContext), RequiredEnvironment = requiredEnvironment,
+            },
             ct);
         if (Refusal(result) is { } refusal) return refusal;
 
@@ -65,8 +78,18 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         var required = ParseScopes(request.Headers[RequiredScopesHeader].ToString());
         if (required is { Length: > MaxRequiredScopes })
             return Problems.BadRequest(ErrorCodes.ValidationFailed, $"At most {MaxRequiredScopes} required scopes.");
+        if (required is not null && !required.All(KeyRules.IsValidScope)) return Problems.Invalid(RequiredScopesHeader, ScopeRule);
 
-        var result = await validator.ValidateAsync(new ValidationRequest(presented, clientIps.Resolve(request.HttpContext), required, "authorize"), ct);
+        KeyEnvironment? requiredEnvironment = null;
+        if (request.Headers.TryGetValue(RequiredEnvironmentHeader, out var environmentHeader))
+        {
+            if (environmentHeader.Count != 1 || !KeyEnvironmentNames.TryParse(environmentHeader[0], out var environment))
+                return Problems.Invalid(RequiredEnvironmentHeader, EnvironmentRule);
+            requiredEnvironment = environment;
+        }
+
+        var result = await validator.ValidateAsync(
+            new ValidationRequest(presented, clientIps.Resolve(request.HttpContext), required, "authorize") { RequiredEnvironment = requiredEnvironment }, ct);
         if (Refusal(result) is { } refusal) return refusal;
 
         var code = result.Code;
@@ -76,6 +99,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
             return RateLimitHeaders.Apply(ApiResult.Empty(StatusCodes.Status204NoContent)
                 .WithHeader("X-Hokusai-Key-Id", key.Id)
                 .WithHeader("X-Hokusai-Owner", key.Owner)
+                .WithHeader("X-Hokusai-Environment", key.Environment.ToWire())
                 .WithHeader("X-Hokusai-Scopes", key.ScopesHeader), result.Limits);
         }
         if (code.IsThrottled())
@@ -121,6 +145,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         ValidationCode.NotFound => "The API key is not known.",
         ValidationCode.Revoked => "The API key has been revoked.",
         ValidationCode.Expired => "The API key has expired.",
+        ValidationCode.WrongEnvironment => "The API key belongs to another environment (live or test) than the one required.",
         ValidationCode.IpNotAllowed => "The API key may not be used from this address.",
         ValidationCode.InsufficientScope => "The API key lacks a required scope.",
         ValidationCode.RateLimited => "The API key's rate limit is exhausted; retry after the Retry-After delay.",

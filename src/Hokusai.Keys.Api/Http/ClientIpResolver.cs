@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Hokusai.Keys.Keys;
 using Microsoft.AspNetCore.Http;
@@ -45,12 +46,15 @@ public sealed class ClientIpResolver
         return peer;
     }
 
-    /// <summary>An address as proxies write it: bare, <c>1.2.3.4:port</c> (Azure's front ends add the port) or <c>[v6]:port</c>.</summary>
-    private static bool TryParseHop(string hop, out IPAddress address)
+    /// <summary>
+    /// An address as proxies write it: bare, <c>1.2.3.4:port</c> (Azure's front ends add the port) or <c>[v6]:port</c>;
+    /// the address in standard notation only (<see cref="StrictIpAddress"/>): <c>0313.0.113.7</c> is garbage, not 203.0.113.7.
+    /// </summary>
+    private static bool TryParseHop(string hop, [NotNullWhen(true)] out IPAddress? address)
     {
-        if (IPAddress.TryParse(hop, out address!)) return true;
-        if (hop.StartsWith('[') && hop.IndexOf(']') is > 1 and var close) return IPAddress.TryParse(hop.AsSpan(1, close - 1), out address!);
+        if (StrictIpAddress.TryParse(hop, out address)) return true;
+        if (hop.StartsWith('[') && hop.IndexOf(']') is > 1 and var close) return StrictIpAddress.TryParse(hop.AsSpan(1, close - 1), out address);
         var colon = hop.LastIndexOf(':');
-        return colon > 0 && hop.IndexOf(':') == colon && IPAddress.TryParse(hop.AsSpan(0, colon), out address!);
+        return colon > 0 && hop.IndexOf(':') == colon && StrictIpAddress.TryParse(hop.AsSpan(0, colon), out address);
     }
 }

@@ -28,7 +28,10 @@ public sealed class IpAllowList
         return new IpAllowList(networks);
     }
 
-    /// <summary>Normalises one user-supplied entry; null with a reason when it is not an address or CIDR.</summary>
+    /// <summary>
+    /// Normalises one user-supplied entry; null with a reason when it is not an address or CIDR in standard notation
+    /// (<see cref="StrictIpAddress"/>; the prefix length in decimal without leading zeros, no surrounding spaces).
+    /// </summary>
     public static string? TryNormalize(string? entry, out string? error)
     {
         error = null;
@@ -37,20 +40,19 @@ public sealed class IpAllowList
             error = "must be an IPv4/IPv6 address or CIDR";
             return null;
         }
-        var text = entry.Trim();
+        var text = entry.AsSpan();
         var slash = text.IndexOf('/');
-        var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%'))
+        if (!StrictIpAddress.TryParse(slash < 0 ? text : text[..slash], out var address))
         {
-            error = $"'{Truncate(text)}' is not an IP address or CIDR";
+            error = $"'{Truncate(entry)}' is not an IP address or CIDR in standard notation";
             return null;
         }
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         var maxPrefix = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         var prefix = maxPrefix;
-        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out prefix) || prefix > maxPrefix))
+        if (slash >= 0 && !TryParsePrefixLength(text[(slash + 1)..], maxPrefix, out prefix))
         {
-            error = $"'{Truncate(text)}' has a prefix length outside 0–{maxPrefix}";
+            error = $"'{Truncate(entry)}' has a prefix length outside 0–{maxPrefix}";
             return null;
         }
         var network = new IPNetwork(Mask(address, prefix), prefix);
@@ -92,6 +94,18 @@ public sealed class IpAllowList
             bytes[i] &= (byte)(0xFF << (8 - bitsInByte));
         }
         return new IPAddress(bytes);
+    }
+
+    private static bool TryParsePrefixLength(ReadOnlySpan<char> digits, int maxPrefix, out int prefix)
+    {
+        prefix = 0;
+        if (digits.Length is 0 or > 3 || (digits.Length > 1 && digits[0] == '0')) return false;
+        foreach (var c in digits)
+        {
+            if (c is < '0' or > '9') return false;
+            prefix = prefix * 10 + (c - '0');
+        }
+        return prefix <= maxPrefix;
     }
 
     private static string Truncate(string value) => value.Length <= 45 ? value : value[..45] + "…";

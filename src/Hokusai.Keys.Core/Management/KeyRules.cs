@@ -1,10 +1,11 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using Hokusai.Keys.Keys;
 
 namespace Hokusai.Keys.Management;
 
 /// <summary>Every rule on a key's fields, in one place. Errors are keyed by the JSON field name.</summary>
-public static partial class KeyRules
+public static class KeyRules
 {
     public const int MaxNameLength = 100;
     public const int MaxScopes = 32;
@@ -17,16 +18,31 @@ public static partial class KeyRules
     public static readonly TimeSpan MaxGracePeriod = TimeSpan.FromDays(30);
     public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromDays(1);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$")]
-    private static partial Regex OwnerPattern();
+    public const int MaxOwnerLength = 128;
+    public const int MaxScopeLength = 64;
+    public const int MaxMetadataKeyLength = 64;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9:._*-]{0,63}$")]
-    private static partial Regex ScopePattern();
+    // Character sets, not regexes: "^…$" also matches before a trailing newline, and these values reach response
+    // headers and table partition keys, where a control character is a 500 or worse.
+    private const string LettersAndDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly SearchValues<char> FirstCharacters = SearchValues.Create(LettersAndDigits);
+    private static readonly SearchValues<char> OwnerCharacters = SearchValues.Create(LettersAndDigits + "_.@:-");
+    private static readonly SearchValues<char> ScopeCharacters = SearchValues.Create(LettersAndDigits + ":._*-");
+    private static readonly SearchValues<char> MetadataKeyCharacters = SearchValues.Create(LettersAndDigits + "_.:-");
 
-    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
-    private static partial Regex MetadataKeyPattern();
+    /// <summary>1–128 of letters, digits and <c>_ . @ : -</c>, starting with a letter or digit.</summary>
+    public static bool IsValidOwner([NotNullWhen(true)] string? owner) => IsToken(owner, MaxOwnerLength, OwnerCharacters, letterOrDigitFirst: true);
 
-    public static bool IsValidOwner(string? owner) => owner is not null && OwnerPattern().IsMatch(owner);
+    /// <summary>1–64 of letters, digits and <c>: . _ * -</c>, starting with a letter or digit.</summary>
+    public static bool IsValidScope([NotNullWhen(true)] string? scope) => IsToken(scope, MaxScopeLength, ScopeCharacters, letterOrDigitFirst: true);
+
+    /// <summary>1–64 of letters, digits and <c>_ . : -</c>.</summary>
+    public static bool IsValidMetadataKey([NotNullWhen(true)] string? key) => IsToken(key, MaxMetadataKeyLength, MetadataKeyCharacters, letterOrDigitFirst: false);
+
+    private static bool IsToken(ReadOnlySpan<char> value, int maxLength, SearchValues<char> allowed, bool letterOrDigitFirst) =>
+        value.Length >= 1 && value.Length <= maxLength
+        && (!letterOrDigitFirst || FirstCharacters.Contains(value[0]))
+        && !value.ContainsAnyExcept(allowed);
 
     public static string? CheckName(string? name, Errors errors)
     {
@@ -50,7 +66,7 @@ public static partial class KeyRules
         var result = new List<string>(scopes.Count);
         foreach (var scope in scopes)
         {
-            if (scope is null || !ScopePattern().IsMatch(scope))
+            if (!IsValidScope(scope))
                 errors.Add("scopes", $"'{Shorten(scope)}' is not a scope (letters, digits and : . _ * -, at most 64)");
             else if (!result.Contains(scope, StringComparer.Ordinal)) result.Add(scope);
         }
@@ -93,7 +109,7 @@ public static partial class KeyRules
         if (metadata.Count > MaxMetadataEntries) { errors.Add("metadata", $"at most {MaxMetadataEntries} entries"); return new Dictionary<string, string>(); }
         foreach (var (key, value) in metadata)
         {
-            if (!MetadataKeyPattern().IsMatch(key)) errors.Add("metadata", $"key '{Shorten(key)}' must be 1–64 characters of letters, digits and _ . : -");
+            if (!IsValidMetadataKey(key)) errors.Add("metadata", $"key '{Shorten(key)}' must be 1–64 characters of letters, digits and _ . : -");
             if (value is null) errors.Add("metadata", $"value of '{Shorten(key)}' must be a string");
             else if (value.Length > MaxMetadataValueLength) errors.Add("metadata", $"value of '{Shorten(key)}' must be at most {MaxMetadataValueLength} characters");
             else if (value.Any(char.IsControl)) errors.Add("metadata", $"value of '{Shorten(key)}' must not contain control characters");

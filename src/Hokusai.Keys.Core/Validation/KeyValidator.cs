@@ -19,6 +19,9 @@ public readonly record struct ValidationRequest(string? Key, IPAddress? ClientIp
 
     /// <summary>Whose failed verifications are counted (defaults to <see cref="ClientIp"/>).</summary>
     public IPAddress? Requester { get; init; }
+
+    /// <summary>When set, a key of the other environment is refused with <see cref="ValidationCode.WrongEnvironment"/>.</summary>
+    public KeyEnvironment? RequiredEnvironment { get; init; }
 }
 
 public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot? Key, LimitDecision? Limits = null)
@@ -28,7 +31,8 @@ public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot?
 
 /// <summary>
 /// The one validator behind verify, authorize and management authentication. Checks, in order: format and checksum
-/// (no I/O) → exists (with the right secret) → revoked → expired → client IP → scopes → rate limit → quota.
+/// (no I/O) → exists (with the right secret and environment prefix) → revoked → expired → required environment →
+/// client IP → scopes → rate limit → quota.
 /// Only a request that passed every other check consumes rate limit and quota; failed verifications are counted
 /// per client address and, past the limit, answered TOO_MANY_FAILURES before any lookup.
 /// A cached key costs one cache hit, one HMAC and a constant-time compare. A miss costs one Table read and one
@@ -76,7 +80,7 @@ public sealed partial class KeyValidator(
         }
         else
         {
-            (result, cached, keyId) = await ValidateCoreAsync(request.Key, request.ClientIp, request.RequiredScopes, cancellationToken);
+            (result, cached, keyId) = await ValidateCoreAsync(request.Key, request.ClientIp, request.RequiredScopes, request.RequiredEnvironment, cancellationToken);
             if (limited && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
                 result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
             if (requester is not null && result.Code.IsAuthenticationFailure()) failures.RecordFailure(requester);
@@ -135,7 +139,8 @@ public sealed partial class KeyValidator(
     });
 
     private async ValueTask<(ValidationResult, bool Cached, string? KeyId)> ValidateCoreAsync(
-        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, CancellationToken cancellationToken)
+        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, KeyEnvironment? requiredEnvironment,
+        CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.TryParse(presentedKey, out var parsed)) return (new(ValidationCode.Malformed, null), true, null);
 
@@ -159,11 +164,18 @@ public sealed partial class KeyValidator(
             if (snapshot is null) return (new(ValidationCode.NotFound, null), false, keyId);
         }
 
-        if (!snapshot.Exists || snapshot.VerifiedDigest is null || !DigestMatches(snapshot.VerifiedDigest, parsed, loadedWith))
-            return (new(ValidationCode.NotFound, null), cached, keyId);
+        if (!IsThisKey(snapshot, parsed, loadedWith)) return (new(ValidationCode.NotFound, null), cached, keyId);
 
-        return (new(Check(snapshot, clientIp, requiredScopes), snapshot), cached, keyId);
+        return (new(Check(snapshot, clientIp, requiredScopes, requiredEnvironment), snapshot), cached, keyId);
     }
+
+    /// <summary>
+    /// The presented key is this key when the secret matches and so does the environment prefix: the prefix is not
+    /// covered by the secret, so a test key relabelled <c>hk_live_</c> (with a recomputed checksum) would otherwise pass.
+    /// </summary>
+    private bool IsThisKey(KeySnapshot snapshot, in ParsedApiKey parsed, byte[]? loadedWith) =>
+        snapshot.Exists && snapshot.VerifiedDigest is not null && DigestMatches(snapshot.VerifiedDigest, parsed, loadedWith)
+        && snapshot.Environment == parsed.Environment;
 
     /// <summary>The cached path computes the presented secret's digest on the stack: no allocation per request.</summary>
     private bool DigestMatches(byte[] verified, in ParsedApiKey parsed, byte[]? alreadyComputed)
@@ -174,10 +186,11 @@ public sealed partial class KeyValidator(
         return CryptographicOperations.FixedTimeEquals(verified, digest);
     }
 
-    private ValidationCode Check(KeySnapshot key, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes)
+    private ValidationCode Check(KeySnapshot key, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, KeyEnvironment? requiredEnvironment)
     {
         if (key.RevokedAt is not null) return ValidationCode.Revoked;
         if (key.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return ValidationCode.Expired;
+        if (requiredEnvironment is { } environment && key.Environment != environment) return ValidationCode.WrongEnvironment;
         if (!key.AllowList.Allows(clientIp)) return ValidationCode.IpNotAllowed;
         if (requiredScopes is not null)
         {

@@ -8,6 +8,8 @@ public enum ValidationCode
     NotFound,
     Revoked,
     Expired,
+    /// <summary>The caller required the other environment (live or test) than the key's.</summary>
+    WrongEnvironment,
     IpNotAllowed,
     InsufficientScope,
     RateLimited,
@@ -29,6 +31,7 @@ public static class ValidationCodeNames
         ValidationCode.NotFound => "NOT_FOUND",
         ValidationCode.Revoked => "REVOKED",
         ValidationCode.Expired => "EXPIRED",
+        ValidationCode.WrongEnvironment => "WRONG_ENVIRONMENT",
         ValidationCode.IpNotAllowed => "IP_NOT_ALLOWED",
         ValidationCode.InsufficientScope => "INSUFFICIENT_SCOPE",
         ValidationCode.RateLimited => "RATE_LIMITED",
