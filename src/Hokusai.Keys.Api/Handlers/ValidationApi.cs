@@ -44,7 +44,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         // are counted on their own (within the gateway's budget).
         var caller = clientIps.Resolve(request.HttpContext);
         var result = await validator.ValidateAsync(
-            new ValidationRequest(verify.Key, ip ?? caller, verify.RequiredScopes, "verify")
+            new ValidationRequest(verify.Key, ip, verify.RequiredScopes, "verify")
             {
                 Cost = verify.Cost ?? 1,
                 Caller = caller,
