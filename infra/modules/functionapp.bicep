@@ -110,6 +110,13 @@ param rateLimitExpectedInstanceCount int = 2
 @minValue(1)
 param failuresPerIpPerMinute int = 100
 
+@description('Failed verifications all end users of one trusted gateway may cause per minute, per instance.')
+@minValue(1)
+param failuresPerGatewayPerMinute int = 1000
+
+@description('Comma-separated CIDRs of gateways that forward end users\' addresses in the verify body (docs/security.md); empty: none.')
+param trustedGateways string = ''
+
 @description('Largest cost one verify call may consume.')
 @minValue(1)
 param maxVerifyCost int = 1000
@@ -213,10 +220,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Hokusai__RateLimiting__FailureMode: rateLimitFailureMode
     Hokusai__RateLimiting__ExpectedInstanceCount: string(rateLimitExpectedInstanceCount)
     Hokusai__RateLimiting__FailuresPerIpPerMinute: string(failuresPerIpPerMinute)
+    Hokusai__RateLimiting__FailuresPerGatewayPerMinute: string(failuresPerGatewayPerMinute)
     Hokusai__RateLimiting__MaxCost: string(maxVerifyCost)
 
     // Hokusai:Network: the worker sees the Functions host on loopback; the client address comes in X-Forwarded-For.
     Hokusai__Network__TrustedProxies: '127.0.0.1/32,::1/128'
+    Hokusai__Network__TrustedGateways: trustedGateways
 
     // Hokusai:Usage — the queue trigger reads the queue name from this setting (%Hokusai:Usage:QueueName%) and
     // its account from AzureWebJobsStorage (the same storage account as Hokusai:Storage).

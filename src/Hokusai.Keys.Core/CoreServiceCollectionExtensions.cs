@@ -19,11 +19,13 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<RateLimiting.LocalRateLimiter>();
         services.TryAddSingleton<RateLimiting.IRateLimiter>(sp => sp.GetRequiredService<RateLimiting.LocalRateLimiter>());
         services.TryAddSingleton<RateLimiting.FailureLimiter>();
+        services.TryAddSingleton<RateLimiting.SecretCheckBudget>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KeyMetrics>();
         services.TryAddSingleton<ISecretHasher, BcryptSecretHasher>();
         services.TryAddSingleton<SecretDigester>();
+        services.TryAddSingleton<SecretVerificationQueue>();
         services.TryAddSingleton<Usage.IUsageRecorder, Usage.NullUsageRecorder>();
         services.TryAddSingleton<Usage.IQuotaThresholdSink, Usage.NullQuotaThresholdSink>();
         services.TryAddSingleton<KeyValidator>();

@@ -12,6 +12,7 @@ public sealed class KeyMetrics
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _cacheLookups;
     private readonly Counter<long> _bcrypt;
+    private readonly Counter<long> _bcryptSkipped;
     private readonly Counter<long> _dependencyErrors;
     private readonly Counter<long> _usageEventsDropped;
     private readonly Counter<long> _rateLimitFallbacks;
@@ -23,6 +24,7 @@ public sealed class KeyMetrics
         _validationDuration = meter.CreateHistogram<double>("hokusai.validation.duration", "s", "Time to validate a key, by cache level that answered.");
         _cacheLookups = meter.CreateCounter<long>("hokusai.cache.lookups", "{lookup}", "Key cache lookups by result (hit, miss).");
         _bcrypt = meter.CreateCounter<long>("hokusai.bcrypt.verifications", "{verification}", "bcrypt verifications (cache misses that needed the slow hash).");
+        _bcryptSkipped = meter.CreateCounter<long>("hokusai.bcrypt.skipped", "{verification}", "bcrypt verifications not run, by reason (budget_spent: the key id's budget; queue_full: answered 503).");
         _dependencyErrors = meter.CreateCounter<long>("hokusai.dependency.errors", "{error}", "Failed calls to Redis or Table Storage, by dependency.");
         _usageEventsDropped = meter.CreateCounter<long>("hokusai.usage.events_dropped", "{event}", "Usage events lost because the in-process buffer was full.");
         _rateLimitFallbacks = meter.CreateCounter<long>("hokusai.ratelimit.fallbacks", "{decision}", "Rate-limit decisions made without Redis, by failure mode.");
@@ -40,6 +42,8 @@ public sealed class KeyMetrics
     public void CacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     public void BcryptVerification() => _bcrypt.Add(1);
+
+    public void BcryptSkipped(string reason) => _bcryptSkipped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void DependencyError(string dependency) => _dependencyErrors.Add(1, new KeyValuePair<string, object?>("dependency", dependency));
 

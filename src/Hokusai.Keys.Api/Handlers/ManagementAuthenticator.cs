@@ -23,13 +23,21 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
             return new(null, Problems.Unauthorized(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'."));
 
         var ip = clientIps.Resolve(request.HttpContext);
-        var result = await validator.ValidateAsync(new ValidationRequest(presented, ip, null, KeyValidator.ManagementEndpoint), request.HttpContext.RequestAborted);
+        // Failed authentications count against the caller as on verify and authorize: management routes are no way around the throttle.
+        var result = await validator.ValidateAsync(
+            new ValidationRequest(presented, ip, null, KeyValidator.ManagementEndpoint) { Caller = ip }, request.HttpContext.RequestAborted);
         switch (result.Code)
         {
             case ValidationCode.Valid:
                 break;
             case ValidationCode.Unavailable:
                 return new(null, Problems.Unavailable("Key storage is unavailable; the caller's key could not be checked."));
+            case ValidationCode.VerificationBusy:
+                return new(null, ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status503ServiceUnavailable, result.Code.ToWire(),
+                    "Too many keys are being checked right now and the caller's key is not cached; retry shortly.")).WithHeader("Retry-After", "1"));
+            case ValidationCode.TooManyFailures:
+                return new(null, ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, result.Code.ToWire(),
+                    "Too many failed verifications from this caller; retry later.")).WithHeader("Retry-After", "60"));
             case ValidationCode.IpNotAllowed:
                 return new(null, Problems.Forbidden(result.Code.ToWire(), "The API key may not be used from this address."));
             default:

@@ -49,11 +49,17 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         if (verify.Cost is < 0 || verify.Cost > _maxCost) errors["cost"] = [$"must be 0–{_maxCost}"];
         if (errors.Count > 0) return Problems.Invalid(errors);
 
-        // Failed verifications count against the address the key is used from, or else against the caller.
+        // The body's ip is the end user's, for allow-lists; failed verifications count against the caller, so a body
+        // can neither spread guesses over many addresses nor lock someone else out. Only a trusted gateway's end users
+        // are counted on their own (within the gateway's budget).
+        var caller = clientIps.Resolve(request.HttpContext);
         var result = await validator.ValidateAsync(
             new ValidationRequest(verify.Key, ip, verify.RequiredScopes, "verify")
             {
-                Cost = verify.Cost ?? 1, Requester = ip ?? clientIps.Resolve(request.HttpContext), RequiredEnvironment = requiredEnvironment,
+                Cost = verify.Cost ?? 1,
+                Caller = caller,
+                GatewayEndUser = ip is not null && clientIps.IsTrustedGateway(caller) ? ip : null,
+                RequiredEnvironment = requiredEnvironment,
             },
             ct);
         if (Refusal(result) is { } refusal) return refusal;
@@ -88,8 +94,9 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
             requiredEnvironment = environment;
         }
 
+        var caller = clientIps.Resolve(request.HttpContext);
         var result = await validator.ValidateAsync(
-            new ValidationRequest(presented, clientIps.Resolve(request.HttpContext), required, "authorize") { RequiredEnvironment = requiredEnvironment }, ct);
+            new ValidationRequest(presented, caller, required, "authorize") { Caller = caller, RequiredEnvironment = requiredEnvironment }, ct);
         if (Refusal(result) is { } refusal) return refusal;
 
         var code = result.Code;
@@ -115,6 +122,8 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         ValidationCode.TooManyFailures => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, result.Code.ToWire(), DetailOf(result.Code)))
             .WithHeader("Retry-After", TooManyFailuresRetryAfter),
         ValidationCode.Unavailable => Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly."),
+        ValidationCode.VerificationBusy => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status503ServiceUnavailable, result.Code.ToWire(), DetailOf(result.Code)))
+            .WithHeader("Retry-After", "1"),
         ValidationCode.LimiterUnavailable => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status503ServiceUnavailable, result.Code.ToWire(), DetailOf(result.Code)))
             .WithHeader("Retry-After", "1"),
         _ => null,
@@ -150,8 +159,9 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         ValidationCode.InsufficientScope => "The API key lacks a required scope.",
         ValidationCode.RateLimited => "The API key's rate limit is exhausted; retry after the Retry-After delay.",
         ValidationCode.QuotaExceeded => "The API key's quota for this period is used up.",
-        ValidationCode.TooManyFailures => "Too many failed verifications from this address; retry later.",
+        ValidationCode.TooManyFailures => "Too many failed verifications from this caller; retry later.",
         ValidationCode.LimiterUnavailable => "Rate limits cannot be checked right now; retry shortly.",
+        ValidationCode.VerificationBusy => "Too many keys are being checked right now and this one is not cached; retry shortly.",
         _ => "The API key was refused.",
     };
 }

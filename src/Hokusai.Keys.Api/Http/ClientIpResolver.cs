@@ -13,21 +13,35 @@ namespace Hokusai.Keys.Api.Http;
 public sealed class ClientIpResolver
 {
     private readonly IpAllowList _trusted;
+    private readonly IpAllowList _gateways;
+    private readonly bool _hasGateways;
 
     public ClientIpResolver(IOptions<NetworkOptions> options)
     {
-        var entries = new List<string>();
-        foreach (var raw in options.Value.TrustedProxies.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            var normalized = IpAllowList.TryNormalize(raw, out var error)
-                ?? throw new InvalidOperationException($"{NetworkOptions.SectionName}:TrustedProxies: {error}");
-            entries.Add(normalized);
-        }
-        _trusted = IpAllowList.FromStored(entries);
-        HasTrustedProxies = entries.Count > 0;
+        var proxies = Parse(options.Value.TrustedProxies, nameof(NetworkOptions.TrustedProxies));
+        _trusted = IpAllowList.FromStored(proxies);
+        HasTrustedProxies = proxies.Count > 0;
+        var gateways = Parse(options.Value.TrustedGateways, nameof(NetworkOptions.TrustedGateways));
+        _gateways = IpAllowList.FromStored(gateways);
+        _hasGateways = gateways.Count > 0;
     }
 
     public bool HasTrustedProxies { get; }
+
+    /// <summary>True when <paramref name="caller"/> (a resolved client address) forwards its end users' addresses (<see cref="NetworkOptions.TrustedGateways"/>).</summary>
+    public bool IsTrustedGateway(IPAddress? caller) => _hasGateways && caller is not null && _gateways.Allows(caller);
+
+    private static List<string> Parse(string cidrs, string setting)
+    {
+        var entries = new List<string>();
+        foreach (var raw in cidrs.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var normalized = IpAllowList.TryNormalize(raw, out var error)
+                ?? throw new InvalidOperationException($"{NetworkOptions.SectionName}:{setting}: {error}");
+            entries.Add(normalized);
+        }
+        return entries;
+    }
 
     public IPAddress? Resolve(HttpContext context)
     {

@@ -14,8 +14,21 @@ public sealed class RateLimitingOptions
     /// <summary>Instances sharing the load, for the <c>local</c> failure mode's per-instance share.</summary>
     public int ExpectedInstanceCount { get; set; } = 2;
 
-    /// <summary>Failed verifications (unknown, malformed, revoked or expired keys) one client IP may cause per minute, per instance.</summary>
+    /// <summary>
+    /// Failed verifications (unknown, malformed, revoked or expired keys) one caller may cause per minute, per instance;
+    /// behind a trusted gateway, one end user of that gateway.
+    /// </summary>
     public int FailuresPerIpPerMinute { get; set; } = 100;
+
+    /// <summary>Failed verifications all end users of one trusted gateway (<c>Hokusai:Network:TrustedGateways</c>) may cause per minute, per instance.</summary>
+    public int FailuresPerGatewayPerMinute { get; set; } = 1000;
+
+    /// <summary>
+    /// bcrypt verifications one key id may cost per minute, per instance, for secrets the cache cannot vouch for; past
+    /// it, such secrets are answered NOT_FOUND without hashing. Cached keys are unaffected.
+    /// </summary>
+    [NotRequiredInAzure("A tuning constant; the default suits Azure.")]
+    public int SecretChecksPerKeyIdPerMinute { get; set; } = 10;
 
     /// <summary>Largest <c>cost</c> one verify call may consume.</summary>
     public int MaxCost { get; set; } = 1000;

@@ -8,6 +8,14 @@ public sealed class SecurityOptions
     /// <summary>bcrypt work factor for new hashes (4–16). 11 costs ~130 ms here; tests use 4.</summary>
     public int BcryptWorkFactor { get; set; } = 11;
 
+    /// <summary>bcrypt verifications run at once, on dedicated threads (0: half the processors, at least one), so a flood of them cannot take every core or the thread pool.</summary>
+    [NotRequiredInAzure("A tuning constant; the default suits Azure.")]
+    public int BcryptConcurrency { get; set; }
+
+    /// <summary>bcrypt verifications that may wait for a thread; past this, a key the cache cannot vouch for gets 503 VERIFICATION_BUSY.</summary>
+    [NotRequiredInAzure("A tuning constant; the default suits Azure.")]
+    public int BcryptQueueLength { get; set; } = 64;
+
     /// <summary>
     /// Server-side secret for the cache digest (HMAC-SHA256 of a verified secret). At least 32 characters.
     /// Empty: a random per-process pepper is used (correct, but instances cannot share verified digests).

@@ -17,8 +17,14 @@ public readonly record struct ValidationRequest(string? Key, IPAddress? ClientIp
 {
     public int Cost { get; init; } = 1;
 
-    /// <summary>Whose failed verifications are counted (defaults to <see cref="ClientIp"/>).</summary>
-    public IPAddress? Requester { get; init; }
+    /// <summary>
+    /// Who sent the request — the connection's address, or the client a trusted proxy names in X-Forwarded-For —
+    /// whose failed verifications are counted. Never an address taken from a request body. Null: not counted.
+    /// </summary>
+    public IPAddress? Caller { get; init; }
+
+    /// <summary>Only when <see cref="Caller"/> is a trusted gateway: the end user it forwards, counted on their own within the gateway's budget.</summary>
+    public IPAddress? GatewayEndUser { get; init; }
 
     /// <summary>When set, a key of the other environment is refused with <see cref="ValidationCode.WrongEnvironment"/>.</summary>
     public KeyEnvironment? RequiredEnvironment { get; init; }
@@ -30,19 +36,22 @@ public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot?
 }
 
 /// <summary>
-/// The one validator behind verify, authorize and management authentication. Checks, in order: format and checksum
-/// (no I/O) → exists (with the right secret and environment prefix) → revoked → expired → required environment →
-/// client IP → scopes → rate limit → quota.
+/// The one validator behind verify, authorize and management authentication. Steps, in order: throttle (the caller's
+/// failed verifications) → format and checksum (no I/O) → lookup (exists, with the right secret and environment prefix)
+/// → state (revoked, expired, required environment) → network (client IP) → scope → limits (rate limit, quota) →
+/// record (usage, metrics).
 /// Only a request that passed every other check consumes rate limit and quota; failed verifications are counted
-/// per client address and, past the limit, answered TOO_MANY_FAILURES before any lookup.
-/// A cached key costs one cache hit, one HMAC and a constant-time compare. A miss costs one Table read and one
-/// bcrypt verify, shared by all concurrent requests with the same key (single-flight); wrong secrets are remembered
-/// briefly so a flood of them cannot keep bcrypt busy.
+/// per caller and, past the limit, answered TOO_MANY_FAILURES before any lookup.
+/// A cached key costs one cache hit, one HMAC and a constant-time compare. A secret the cache cannot vouch for costs
+/// one bcrypt — on the bounded <see cref="SecretVerificationQueue"/>, within the key id's <see cref="SecretCheckBudget"/>
+/// — whether or not the key exists, so neither CPU nor timing tells an attacker more than NOT_FOUND does. A miss is
+/// shared by all concurrent requests with the same key (single-flight); wrong secrets are remembered briefly.
 /// </summary>
 public sealed partial class KeyValidator(
     IKeyStore store,
     IKeySnapshotCache cache,
-    ISecretHasher hasher,
+    SecretVerificationQueue verifications,
+    SecretCheckBudget secretChecks,
     SecretDigester digester,
     TimeProvider time,
     KeyMetrics metrics,
@@ -54,46 +63,68 @@ public sealed partial class KeyValidator(
 {
     private static readonly int[] QuotaThresholdPercents = [80, 100];
 
-    /// <summary>The endpoint name of management authentication: it records no usage event.</summary>
+    /// <summary>The endpoint name of management authentication: it consumes no limits and records no usage event.</summary>
     public const string ManagementEndpoint = "management";
 
     private static readonly TimeSpan FailedSecretMemory = TimeSpan.FromSeconds(60);
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<KeySnapshot?>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Lookup>>> _inFlight = new(StringComparer.Ordinal);
     private readonly MemoryCache _failedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     // Thresholds this instance already reported: a key over its quota must not cause a table write per refused request.
     private readonly MemoryCache _reportedThresholds = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
+    /// <summary>What the lookup found: the key when the secret is right, else the refusal; and the key's owner when it exists at all.</summary>
+    private readonly record struct Lookup(KeySnapshot? Key, ValidationCode Refusal, bool Cached, ExistingKey? Existing = null)
+    {
+        public static Lookup Found(KeySnapshot key, bool cached) => new(key, ValidationCode.Valid, cached, new(key.Id, key.Owner));
+        public static Lookup Refused(ValidationCode code, bool cached, ExistingKey? existing = null) => new(null, code, cached, existing);
+    }
+
+    /// <summary>A key known to exist (its secret may still be wrong): only such keys get usage events.</summary>
+    private readonly record struct ExistingKey(string Id, string Owner);
+
     public async ValueTask<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var limited = request.Endpoint != ManagementEndpoint;
-        var requester = limited ? request.Requester ?? request.ClientIp : null;
+        var metered = request.Endpoint != ManagementEndpoint;
+        var caller = request.Caller;
 
         ValidationResult result;
         var cached = true;
-        string? keyId = null;
-        if (requester is not null && failures.IsBlocked(requester))
+        ExistingKey? existing = null;
+        if (caller is not null && failures.IsBlocked(caller, request.GatewayEndUser))
         {
             result = new(ValidationCode.TooManyFailures, null);
         }
         else
         {
-            (result, cached, keyId) = await ValidateCoreAsync(request.Key, request.ClientIp, request.RequiredScopes, request.RequiredEnvironment, cancellationToken);
-            if (limited && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
+            (result, cached, existing) = await CheckKeyAsync(request, cancellationToken);
+            if (metered && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
                 result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
-            if (requester is not null && result.Code.IsAuthenticationFailure()) failures.RecordFailure(requester);
+            if (caller is not null && result.Code.IsAuthenticationFailure()) failures.RecordFailure(caller, request.GatewayEndUser);
         }
 
         var code = result.Code.ToWire();
         metrics.Validation(code, request.Endpoint, started, cached);
-        // The key id: the snapshot's when found, else the one parsed by the validation; a throttled address's key was not
-        // parsed yet.
-        if (limited && result.Code is not (ValidationCode.Malformed or ValidationCode.Unavailable)
-            && (result.Key?.Id ?? keyId ?? (ApiKeyFormat.TryParse(request.Key, out var parsed) ? parsed.KeyId : null)) is { } usageKeyId)
-            usage.Record(new UsageEvent(usageKeyId, result.Key?.Owner ?? "", time.GetUtcNow(), code, request.ClientIp, request.Cost));
+        // Usage is stored per key only for keys that exist: refusals of unknown ids are counted in metrics, so
+        // unauthenticated callers cannot make storage grow with ids they invent.
+        if (metered && existing is { } known)
+            usage.Record(new UsageEvent(known.Id, known.Owner, time.GetUtcNow(), code, request.ClientIp, request.Cost));
         return result;
+    }
+
+    /// <summary>
+    /// Format → lookup → state → network → scope. The environment prefix is part of the key's identity: it is not
+    /// covered by the secret, so a test key relabelled <c>hk_live_</c> (checksum recomputed) is refused like a wrong secret.
+    /// </summary>
+    private async ValueTask<(ValidationResult, bool Cached, ExistingKey? Existing)> CheckKeyAsync(ValidationRequest request, CancellationToken cancellationToken)
+    {
+        if (!ApiKeyFormat.TryParse(request.Key, out var parsed)) return (new(ValidationCode.Malformed, null), true, null);
+        var lookup = await LookUpAsync(parsed, cancellationToken);
+        if (lookup.Key is not { } key) return (new(lookup.Refusal, null), lookup.Cached, lookup.Existing);
+        if (key.Environment != parsed.Environment) return (new(ValidationCode.NotFound, null), lookup.Cached, lookup.Existing);
+        return (new(Check(key, request.ClientIp, request.RequiredScopes, request.RequiredEnvironment), key), lookup.Cached, lookup.Existing);
     }
 
     private async ValueTask<ValidationResult> ApplyLimitsAsync(KeySnapshot key, int cost, CancellationToken cancellationToken)
@@ -138,49 +169,70 @@ public sealed partial class KeyValidator(
         }
     });
 
-    private async ValueTask<(ValidationResult, bool Cached, string? KeyId)> ValidateCoreAsync(
-        string? presentedKey, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, KeyEnvironment? requiredEnvironment,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The key with the presented secret, from the cache or from storage and bcrypt. Every secret the cache cannot
+    /// vouch for costs one bcrypt (real or decoy) within the key id's budget, so an unknown id, a known uncached one and
+    /// a cached one with a wrong secret take the same time.
+    /// </summary>
+    private async ValueTask<Lookup> LookUpAsync(ParsedApiKey parsed, CancellationToken cancellationToken)
     {
-        if (!ApiKeyFormat.TryParse(presentedKey, out var parsed)) return (new(ValidationCode.Malformed, null), true, null);
-
         var keyId = parsed.KeyId;
         var snapshot = await cache.TryGetAsync(keyId, cancellationToken);
         metrics.CacheLookup(snapshot is not null);
-        var cached = snapshot is not null;
-        byte[]? loadedWith = null;
-        if (snapshot is null)
+        if (snapshot is { Exists: true, VerifiedDigest: { } verified } && DigestMatches(verified, parsed)) return Lookup.Found(snapshot, cached: true);
+
+        var digest = new byte[SecretDigester.DigestLength];
+        digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
+        var flightKey = string.Concat(keyId, Convert.ToBase64String(digest));
+        if (snapshot is not null)
         {
-            loadedWith = new byte[SecretDigester.DigestLength];
-            digester.Compute(parsed.KeyIdSpan, parsed.Secret, loadedWith);
-            try
-            {
-                snapshot = await LoadAndVerifyOnceAsync(keyId, parsed, loadedWith);
-            }
-            catch (StorageUnavailableException)
-            {
-                return (new(ValidationCode.Unavailable, null), false, keyId);
-            }
-            if (snapshot is null) return (new(ValidationCode.NotFound, null), false, keyId);
+            // The cache already knows the answer (no such key, or another secret): refuse at the cost of a miss.
+            var existing = snapshot.Exists ? new ExistingKey(snapshot.Id, snapshot.Owner) : (ExistingKey?)null;
+            return await RefuseAtVerifyCostAsync(keyId, flightKey, parsed.Secret.ToString(), spendBudget: true, cached: true, existing);
         }
+        if (_failedSecrets.TryGetValue(flightKey, out _)) return Lookup.Refused(ValidationCode.NotFound, cached: false);
 
-        if (!IsThisKey(snapshot, parsed, loadedWith)) return (new(ValidationCode.NotFound, null), cached, keyId);
-
-        return (new(Check(snapshot, clientIp, requiredScopes, requiredEnvironment), snapshot), cached, keyId);
+        try
+        {
+            return await LoadAndVerifyOnceAsync(keyId, parsed, digest, flightKey);
+        }
+        catch (StorageUnavailableException)
+        {
+            return Lookup.Refused(ValidationCode.Unavailable, cached: false);
+        }
     }
 
     /// <summary>
-    /// The presented key is this key when the secret matches and so does the environment prefix: the prefix is not
-    /// covered by the secret, so a test key relabelled <c>hk_live_</c> (with a recomputed checksum) would otherwise pass.
+    /// NOT_FOUND after a decoy bcrypt: once per remembered wrong secret and within the key id's budget, like a real
+    /// verification of a wrong secret. VERIFICATION_BUSY when the bcrypt queue is full, as for a real one.
     /// </summary>
-    private bool IsThisKey(KeySnapshot snapshot, in ParsedApiKey parsed, byte[]? loadedWith) =>
-        snapshot.Exists && snapshot.VerifiedDigest is not null && DigestMatches(snapshot.VerifiedDigest, parsed, loadedWith)
-        && snapshot.Environment == parsed.Environment;
+    private async Task<Lookup> RefuseAtVerifyCostAsync(string keyId, string flightKey, string secret, bool spendBudget, bool cached, ExistingKey? existing)
+    {
+        var notFound = Lookup.Refused(ValidationCode.NotFound, cached, existing);
+        if (_failedSecrets.TryGetValue(flightKey, out _)) return notFound;
+        if (spendBudget && !secretChecks.TrySpend(keyId))
+        {
+            metrics.BcryptSkipped(BudgetSpent);
+            return notFound;
+        }
+        if (verifications.TryVerifyDecoy(secret) is not { } decoy)
+        {
+            metrics.BcryptSkipped(QueueFull);
+            return Lookup.Refused(ValidationCode.VerificationBusy, cached);
+        }
+        await decoy;
+        RememberFailedSecret(flightKey);
+        return notFound;
+    }
+
+    private const string BudgetSpent = "budget_spent", QueueFull = "queue_full";
+
+    private void RememberFailedSecret(string flightKey) =>
+        _failedSecrets.Set(flightKey, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = FailedSecretMemory });
 
     /// <summary>The cached path computes the presented secret's digest on the stack: no allocation per request.</summary>
-    private bool DigestMatches(byte[] verified, in ParsedApiKey parsed, byte[]? alreadyComputed)
+    private bool DigestMatches(byte[] verified, in ParsedApiKey parsed)
     {
-        if (alreadyComputed is not null) return CryptographicOperations.FixedTimeEquals(verified, alreadyComputed);
         Span<byte> digest = stackalloc byte[SecretDigester.DigestLength];
         digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
         return CryptographicOperations.FixedTimeEquals(verified, digest);
@@ -200,57 +252,68 @@ public sealed partial class KeyValidator(
         return ValidationCode.Valid;
     }
 
-    /// <summary>Null when the secret is wrong; a snapshot with Exists=false when there is no such key.</summary>
-    private async Task<KeySnapshot?> LoadAndVerifyOnceAsync(string keyId, ParsedApiKey parsed, byte[] digest)
+    private async Task<Lookup> LoadAndVerifyOnceAsync(string keyId, ParsedApiKey parsed, byte[] digest, string flightKey)
     {
-        var flightKey = string.Concat(keyId, Convert.ToBase64String(digest));
-        if (_failedSecrets.TryGetValue(flightKey, out _)) return null;
-
         var secret = parsed.Secret.ToString();
-        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<KeySnapshot?>>(() => LoadAndVerifyAsync(keyId, secret, digest, flightKey)));
+        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<Lookup>>(() => LoadAndVerifyAsync(keyId, secret, digest, flightKey)));
         try
         {
             return await flight.Value;
         }
         finally
         {
-            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<KeySnapshot?>>>(flightKey, flight));
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<Lookup>>>(flightKey, flight));
         }
     }
 
-    private async Task<KeySnapshot?> LoadAndVerifyAsync(string keyId, string secret, byte[] digest, string flightKey)
+    private async Task<Lookup> LoadAndVerifyAsync(string keyId, string secret, byte[] digest, string flightKey)
     {
         // The flight is shared, so no single caller's cancellation may abort it.
         var cancellationToken = CancellationToken.None;
 
         // A flight that finished just before this one started has already filled the cache.
         var again = await cache.TryGetAsync(keyId, cancellationToken);
-        if (again is not null) return again;
+        if (again is { Exists: true, VerifiedDigest: { } verified } && CryptographicOperations.FixedTimeEquals(verified, digest)) return Lookup.Found(again, cached: true);
+        if (again is not null)
+            return await RefuseAtVerifyCostAsync(keyId, flightKey, secret, spendBudget: true, cached: true, again.Exists ? new ExistingKey(again.Id, again.Owner) : null);
+
+        // Before any I/O: past the budget, the answer does not depend on whether the key exists.
+        if (!secretChecks.TrySpend(keyId))
+        {
+            metrics.BcryptSkipped(BudgetSpent);
+            return Lookup.Refused(ValidationCode.NotFound, cached: false);
+        }
 
         var loadStarted = Stopwatch.GetTimestamp();
         var stored = await store.GetAsync(keyId, cancellationToken);
         if (stored is null || stored.Record.IsPending)
         {
-            var missing = KeySnapshot.Missing(keyId);
-            await cache.SetAsync(missing, loadStarted, cancellationToken);
-            return missing;
+            await cache.SetAsync(KeySnapshot.Missing(keyId), loadStarted, cancellationToken);
+            return await RefuseAtVerifyCostAsync(keyId, flightKey, secret, spendBudget: false, cached: false, existing: null);
         }
 
         var record = stored.Record;
-        if (!hasher.Verify(secret, record.SecretHash, record.HashScheme))
+        if (verifications.TryVerify(secret, record.SecretHash, record.HashScheme) is not { } verification)
+        {
+            metrics.BcryptSkipped(QueueFull);
+            return Lookup.Refused(ValidationCode.VerificationBusy, cached: false);
+        }
+        if (!await verification)
         {
             LogWrongSecret(logger, keyId);
-            _failedSecrets.Set(flightKey, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = FailedSecretMemory });
-            return null;
+            RememberFailedSecret(flightKey);
+            return Lookup.Refused(ValidationCode.NotFound, cached: false, new ExistingKey(record.Id, record.Owner));
         }
 
         var snapshot = KeySnapshot.From(record, digest);
-        if (await cache.SetAsync(snapshot, loadStarted, cancellationToken)) return snapshot;
+        if (await cache.SetAsync(snapshot, loadStarted, cancellationToken)) return Lookup.Found(snapshot, cached: false);
 
         // The key changed (e.g. was revoked) while bcrypt ran: answer from a fresh read, and cache nothing stale.
         // A key's secret hash never changes, so the verification above still holds.
         var fresh = await store.GetAsync(keyId, cancellationToken);
-        return fresh is null || fresh.Record.IsPending ? KeySnapshot.Missing(keyId) : KeySnapshot.From(fresh.Record, digest);
+        return fresh is null || fresh.Record.IsPending
+            ? Lookup.Refused(ValidationCode.NotFound, cached: false)
+            : Lookup.Found(KeySnapshot.From(fresh.Record, digest), cached: false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the {Percent} % quota threshold of key {KeyId} ({ExceptionType})")]

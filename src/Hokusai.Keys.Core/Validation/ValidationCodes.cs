@@ -20,6 +20,8 @@ public enum ValidationCode
     TooManyFailures,
     /// <summary>Redis is down and the rate-limit failure mode is fail-closed.</summary>
     LimiterUnavailable,
+    /// <summary>The key is not cached and the bcrypt queue is full: never answered as valid.</summary>
+    VerificationBusy,
 }
 
 public static class ValidationCodeNames
@@ -38,6 +40,7 @@ public static class ValidationCodeNames
         ValidationCode.QuotaExceeded => "QUOTA_EXCEEDED",
         ValidationCode.TooManyFailures => "TOO_MANY_FAILURES",
         ValidationCode.LimiterUnavailable => "RATE_LIMITER_UNAVAILABLE",
+        ValidationCode.VerificationBusy => "VERIFICATION_BUSY",
         _ => "UNAVAILABLE",
     };
 
@@ -51,5 +54,5 @@ public static class ValidationCodeNames
 
     /// <summary>Codes answered with 503: the service could not decide.</summary>
     public static bool IsUnavailable(this ValidationCode code) =>
-        code is ValidationCode.Unavailable or ValidationCode.LimiterUnavailable;
+        code is ValidationCode.Unavailable or ValidationCode.LimiterUnavailable or ValidationCode.VerificationBusy;
 }

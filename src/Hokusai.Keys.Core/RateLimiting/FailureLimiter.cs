@@ -1,0 +1,38 @@
+using System.Net;
+using Hokusai.Keys.Keys;
+using Microsoft.Extensions.Options;
+
+namespace Hokusai.Keys.RateLimiting;
+
+/// <summary>
+/// Counts failed verifications (per instance) to blunt key-guessing floods. Failures count against the caller — the
+/// connection's address, or the client a trusted proxy names in X-Forwarded-For — never against an address named in
+/// a request body, so a body can neither spread guesses over many addresses nor lock someone else out. A trusted
+/// gateway that names the end user it forwards is counted twice: per (gateway, end user) with the per-address budget,
+/// so one abusive end user locks out only itself, and per gateway with the larger gateway budget.
+/// </summary>
+public sealed class FailureLimiter(IOptions<RateLimitingOptions> options, TimeProvider time)
+{
+    private readonly GcraCounters<Counted> _counters = new(time);
+    private readonly RateLimitPolicy _perAddress = new(Math.Max(1, options.Value.FailuresPerIpPerMinute), 60);
+    private readonly RateLimitPolicy _perGateway = new(Math.Max(1, options.Value.FailuresPerGatewayPerMinute), 60);
+
+    /// <summary>One counter: a caller alone, a gateway's end user, or a gateway's total.</summary>
+    private readonly record struct Counted(IPAddress Caller, IPAddress? EndUser, bool GatewayTotal);
+
+    /// <summary>True when one more failure from <paramref name="caller"/> (for <paramref name="gatewayEndUser"/>, when a trusted gateway names one) would exceed a limit.</summary>
+    public bool IsBlocked(IPAddress caller, IPAddress? gatewayEndUser = null) => gatewayEndUser is null
+        ? _counters.IsExhausted(new(caller, null, false), _perAddress)
+        : _counters.IsExhausted(new(caller, gatewayEndUser, false), _perAddress) || _counters.IsExhausted(new(caller, null, true), _perGateway);
+
+    public void RecordFailure(IPAddress caller, IPAddress? gatewayEndUser = null)
+    {
+        if (gatewayEndUser is null)
+        {
+            _counters.TryCount(new(caller, null, false), _perAddress);
+            return;
+        }
+        _counters.TryCount(new(caller, gatewayEndUser, false), _perAddress);
+        _counters.TryCount(new(caller, null, true), _perGateway);
+    }
+}
