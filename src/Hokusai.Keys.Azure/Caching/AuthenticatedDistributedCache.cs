@@ -15,18 +15,22 @@ namespace Hokusai.Keys.Azure.Caching;
 /// (its entry with the whole <see cref="Validation.KeySnapshot"/>). Whoever can write to Redis but does not hold the
 /// pepper cannot forge, edit or move an entry: a value that fails the check is a miss (re-read from Table Storage),
 /// counted and logged. A value made with another pepper is a plain miss: its digest could not be compared anyway.
-/// Only values coming from Redis are checked; L1 hits never pass through here.
+/// A value past the expiry it was written with is a miss, so a genuine old value put back in Redis is honoured at most
+/// for the lifetime it was given. Only values coming from Redis are checked; L1 hits never pass through here.
 /// </summary>
 /// <remarks>
-/// Layout: <c>[version 1][fingerprint 4][mac 32][payload]</c>. The MAC covers the serialized bytes as stored, so
-/// nothing depends on how JSON is re-serialized, and a field added to the snapshot is covered without further work.
+/// Layout: <c>[version 1][fingerprint 4][expiry 8, Unix ms][mac 32][payload]</c>. The MAC covers everything before it
+/// and the serialized bytes as stored, so nothing depends on how JSON is re-serialized, and a field added to the
+/// snapshot is covered without further work.
 /// </remarks>
 internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
 {
     private const byte Version = 1;
     private const int FingerprintLength = 4;
+    private const int ExpiryLength = 8;
     private const int MacLength = 32;
-    private const int HeaderLength = 1 + FingerprintLength + MacLength;
+    private const int SignedHeaderLength = 1 + FingerprintLength + ExpiryLength;
+    private const int HeaderLength = SignedHeaderLength + MacLength;
     private static readonly long LogInterval = Stopwatch.Frequency * 600;
 
     private readonly IDistributedCache _inner;
@@ -38,8 +42,11 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
     // Cache keys whose failed check was logged recently: a tampered entry read on every L1 expiry logs once per interval.
     private readonly ConcurrentDictionary<string, long> _loggedAt = new(StringComparer.Ordinal);
 
-    public AuthenticatedDistributedCache(IDistributedCache inner, SecretDigester digester, KeyMetrics metrics, ILogger logger)
+    private readonly TimeProvider _time;
+
+    public AuthenticatedDistributedCache(IDistributedCache inner, SecretDigester digester, KeyMetrics metrics, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _inner = inner;
         _macKey = digester.DeriveKey("hokusai-cache-mac-v1");
         _fingerprint = Convert.FromHexString(digester.Fingerprint);
@@ -51,10 +58,10 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Open(key, await _inner.GetAsync(key, token));
 
-    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => _inner.Set(key, Seal(key, value), options);
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => _inner.Set(key, Seal(key, value, options), options);
 
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
-        _inner.SetAsync(key, Seal(key, value), options, token);
+        _inner.SetAsync(key, Seal(key, value, options), options, token);
 
     public void Refresh(string key) => _inner.Refresh(key);
 
@@ -64,13 +71,17 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
 
     public Task RemoveAsync(string key, CancellationToken token = default) => _inner.RemoveAsync(key, token);
 
-    private byte[] Seal(string key, byte[] payload)
+    private byte[] Seal(string key, byte[] payload, DistributedCacheEntryOptions options)
     {
+        var now = _time.GetUtcNow();
+        var expires = options.AbsoluteExpiration
+            ?? (options.AbsoluteExpirationRelativeToNow is { } lifetime ? now + lifetime : DateTimeOffset.MaxValue);
         var sealedValue = new byte[HeaderLength + payload.Length];
         sealedValue[0] = Version;
         _fingerprint.CopyTo(sealedValue, 1);
+        BinaryPrimitives.WriteInt64BigEndian(sealedValue.AsSpan(1 + FingerprintLength), expires.ToUnixTimeMilliseconds());
         payload.CopyTo(sealedValue, HeaderLength);
-        ComputeMac(key, sealedValue.AsSpan(0, 1 + FingerprintLength), payload, sealedValue.AsSpan(1 + FingerprintLength, MacLength));
+        ComputeMac(key, sealedValue.AsSpan(0, SignedHeaderLength), payload, sealedValue.AsSpan(SignedHeaderLength, MacLength));
         return sealedValue;
     }
 
@@ -84,13 +95,16 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
 
         Span<byte> expected = stackalloc byte[MacLength];
         var payload = stored.AsSpan(HeaderLength);
-        ComputeMac(key, stored.AsSpan(0, 1 + FingerprintLength), payload, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, stored.AsSpan(1 + FingerprintLength, MacLength)))
+        ComputeMac(key, stored.AsSpan(0, SignedHeaderLength), payload, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, stored.AsSpan(SignedHeaderLength, MacLength)))
             return Reject(key, KeyMetrics.RejectedIntegrity);
+        // Genuine but past its lifetime: Redis would have dropped it unless someone kept or put it back. A miss.
+        if (BinaryPrimitives.ReadInt64BigEndian(stored.AsSpan(1 + FingerprintLength)) <= _time.GetUtcNow().ToUnixTimeMilliseconds())
+            return null;
         return payload.ToArray();
     }
 
-    /// <summary>HMAC over version and fingerprint, the cache key (length-prefixed) and the payload: an entry cannot be moved to another key.</summary>
+    /// <summary>HMAC over version, fingerprint and expiry, the cache key (length-prefixed) and the payload: an entry cannot be moved to another key.</summary>
     private void ComputeMac(string key, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, Span<byte> destination)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _macKey);
