@@ -68,6 +68,7 @@ public class HostParityTests
         {
             ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
             ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
+            ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
         });
         builder.ConfigureHokusaiFunctions();
         using var host = builder.Build();
@@ -77,5 +78,19 @@ public class HostParityTests
         Assert.NotEmpty(functionClasses);
         foreach (var type in functionClasses)
             Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+    }
+
+    /// <summary>A deployed app must share one pepper across instances: without one the host does not start.</summary>
+    [Fact]
+    public void The_functions_host_refuses_to_start_without_a_cache_pepper()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Hokusai:Security:CachePepper"] = "",
+        });
+        var refused = Assert.Throws<InvalidOperationException>(() => builder.ConfigureHokusaiFunctions());
+        Assert.Contains("CachePepper", refused.Message, StringComparison.Ordinal);
     }
 }
