@@ -18,8 +18,10 @@ public static class FunctionsHostSetup
     {
         // Instances that each made up a pepper would share no cached key (each re-verifies with bcrypt and overwrites
         // the others' Redis entries): the deployed app gets a stable one from Key Vault (docs/security.md).
-        if (string.IsNullOrEmpty(builder.Configuration[$"{SecurityOptions.SectionName}:{nameof(SecurityOptions.CachePepper)}"]))
+        var pepper = builder.Configuration[$"{SecurityOptions.SectionName}:{nameof(SecurityOptions.CachePepper)}"];
+        if (string.IsNullOrEmpty(pepper))
             throw new InvalidOperationException("Hokusai:Security:CachePepper is required by the Functions host (in Azure: the Key Vault reference to the cache-pepper secret; docs/deploy.md).");
+        if (SecretDigester.ProblemWith(pepper) is { } problem) throw new InvalidOperationException(problem);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddHokusaiKeysApi(builder.Configuration);
 

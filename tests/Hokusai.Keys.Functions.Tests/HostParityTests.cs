@@ -80,15 +80,21 @@ public class HostParityTests
             Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
     }
 
-    /// <summary>A deployed app must share one pepper across instances: without one the host does not start.</summary>
-    [Fact]
-    public void The_functions_host_refuses_to_start_without_a_cache_pepper()
+    /// <summary>
+    /// A deployed app must share one usable pepper across instances: without one (or with the literal text of a Key Vault
+    /// reference App Service could not resolve) the host does not start, rather than fail requests later.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/cache-pepper)")]
+    [InlineData("too-short")]
+    public void The_functions_host_refuses_to_start_without_a_usable_cache_pepper(string pepper)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
-            ["Hokusai:Security:CachePepper"] = "",
+            ["Hokusai:Security:CachePepper"] = pepper,
         });
         var refused = Assert.Throws<InvalidOperationException>(() => builder.ConfigureHokusaiFunctions());
         Assert.Contains("CachePepper", refused.Message, StringComparison.Ordinal);

@@ -30,20 +30,26 @@ public sealed class SecretDigester
             logger.LogWarning("Hokusai:Security:CachePepper is not set; using a random per-process pepper: answers stay correct, but instances cannot share cached keys (each re-verifies with bcrypt).");
             _pepper = RandomNumberGenerator.GetBytes(32);
         }
-        else if (configured.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+        else if (ProblemWith(configured) is { } problem)
         {
-            // App Service passes an unresolvable Key Vault reference through as its literal text: a public string.
-            throw new InvalidOperationException("Hokusai:Security:CachePepper is an unresolved Key Vault reference; check the app's access to the vault.");
-        }
-        else if (configured.Length < MinimumPepperLength)
-        {
-            throw new InvalidOperationException($"Hokusai:Security:CachePepper must be at least {MinimumPepperLength} characters.");
+            throw new InvalidOperationException(problem);
         }
         else
         {
             _pepper = Encoding.UTF8.GetBytes(configured);
         }
         Fingerprint = Convert.ToHexStringLower(SHA256.HashData(_pepper).AsSpan(0, 4));
+    }
+
+    /// <summary>Why a configured pepper cannot be used, or null when it can (hosts check it at start, before any request).</summary>
+    public static string? ProblemWith(string configured)
+    {
+        // App Service passes an unresolvable Key Vault reference through as its literal text: a public string.
+        if (configured.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+            return "Hokusai:Security:CachePepper is an unresolved Key Vault reference; check the app's access to the vault.";
+        if (configured.Length < MinimumPepperLength)
+            return $"Hokusai:Security:CachePepper must be at least {MinimumPepperLength} characters.";
+        return null;
     }
 
     /// <summary>Names the pepper (not secret: four bytes of its SHA-256) in the shared cache's entries.</summary>
