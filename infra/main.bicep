@@ -46,13 +46,12 @@ param functionInstanceMemoryMB int = 2048
 @maxValue(1000)
 param functionMaximumInstanceCount int = 40
 
-@description('Cache pepper to store in Key Vault (at least 32 characters). Empty: a generated value is used.')
+// No default, and nothing generated here: a pepper made per deployment would change on every deployment, leaving
+// instances with different peppers side by side during each rollout (docs/security.md).
+@description('Cache pepper stored in Key Vault (at least 32 characters). Generate it once per environment and pass the same value on every deployment (docs/deploy.md).')
 @secure()
-param cachePepper string = ''
-
-@description('Generated cache pepper, used when cachePepper is empty. Do not set; a new value is generated per deployment.')
-@secure()
-param generatedCachePepper string = '${newGuid()}${newGuid()}'
+@minLength(32)
+param cachePepper string
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
@@ -124,7 +123,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     principalId: identity.outputs.principalId
     redisName: redis.outputs.name
-    cachePepper: empty(cachePepper) ? generatedCachePepper : cachePepper
+    cachePepper: cachePepper
   }
 }
 

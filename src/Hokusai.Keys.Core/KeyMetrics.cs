@@ -11,6 +11,7 @@ public sealed class KeyMetrics
     private readonly Counter<long> _validations;
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _cacheEntriesRejected;
     private readonly Counter<long> _bcrypt;
     private readonly Counter<long> _bcryptSkipped;
     private readonly Counter<long> _dependencyErrors;
@@ -23,6 +24,7 @@ public sealed class KeyMetrics
         _validations = meter.CreateCounter<long>("hokusai.validations", "{validation}", "Key validations by outcome code and endpoint.");
         _validationDuration = meter.CreateHistogram<double>("hokusai.validation.duration", "s", "Time to validate a key, by cache level that answered.");
         _cacheLookups = meter.CreateCounter<long>("hokusai.cache.lookups", "{lookup}", "Key cache lookups by result (hit, miss).");
+        _cacheEntriesRejected = meter.CreateCounter<long>("hokusai.cache.entries_rejected", "{entry}", "Shared cache entries read as a miss, by reason (integrity: failed MAC, tampered; pepper: made by an instance with another pepper).");
         _bcrypt = meter.CreateCounter<long>("hokusai.bcrypt.verifications", "{verification}", "bcrypt verifications (cache misses that needed the slow hash).");
         _bcryptSkipped = meter.CreateCounter<long>("hokusai.bcrypt.skipped", "{verification}", "bcrypt verifications not run, by reason (budget_spent: the key id's budget; queue_full: answered 503).");
         _dependencyErrors = meter.CreateCounter<long>("hokusai.dependency.errors", "{error}", "Failed calls to Redis or Table Storage, by dependency.");
@@ -40,6 +42,11 @@ public sealed class KeyMetrics
     }
 
     public void CacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+
+    /// <summary>Reasons of <see cref="CacheEntryRejected"/>.</summary>
+    public const string RejectedIntegrity = "integrity", RejectedPepper = "pepper";
+
+    public void CacheEntryRejected(string reason) => _cacheEntriesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void BcryptVerification() => _bcrypt.Add(1);
 

@@ -3,6 +3,7 @@ using Hokusai.Keys.Azure.Caching;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Testing;
 using Hokusai.Keys.Validation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -18,6 +19,7 @@ public sealed class FusionKeySnapshotCacheTests
         Options.Create(new CacheOptions { LocalSeconds = localSeconds, SharedSeconds = sharedSeconds, NotFoundSeconds = 10 }),
         redis,
         new SecretDigester(Pepper, NullLogger<SecretDigester>.Instance),
+        new KeyMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
         NullLoggerFactory.Instance);
 
     [Fact]

@@ -68,6 +68,7 @@ public class HostParityTests
         {
             ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
             ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
+            ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
         });
         builder.ConfigureHokusaiFunctions();
         using var host = builder.Build();
@@ -77,5 +78,25 @@ public class HostParityTests
         Assert.NotEmpty(functionClasses);
         foreach (var type in functionClasses)
             Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+    }
+
+    /// <summary>
+    /// A deployed app must share one usable pepper across instances: without one (or with the literal text of a Key Vault
+    /// reference App Service could not resolve) the host does not start, rather than fail requests later.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/cache-pepper)")]
+    [InlineData("too-short")]
+    public void The_functions_host_refuses_to_start_without_a_usable_cache_pepper(string pepper)
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Hokusai:Security:CachePepper"] = pepper,
+        });
+        var refused = Assert.Throws<InvalidOperationException>(() => builder.ConfigureHokusaiFunctions());
+        Assert.Contains("CachePepper", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -109,6 +109,29 @@ public sealed partial class InfraTemplateTests(CompiledTemplate template)
         Assert.Contains(template.OfType("Microsoft.KeyVault/vaults/secrets"), s => s.Name.Contains("cache-pepper", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A pepper generated per deployment would differ from one deployment to the next: each rollout would leave instances
+    /// with different peppers side by side. The pepper is a required parameter, given (not made up) on every deployment.
+    /// </summary>
+    [Fact]
+    public void The_pepper_is_a_required_parameter_never_generated_per_deployment()
+    {
+        Assert.NotNull(template.Template);
+        var parameters = template.Template["parameters"]!.AsObject();
+        var pepper = parameters["cachePepper"]!.AsObject();
+        Assert.Equal("securestring", (string?)pepper["type"]);
+        Assert.False(pepper.ContainsKey("defaultValue"), "cachePepper has a default value");
+        Assert.True((int?)pepper["minLength"] >= 32, "cachePepper accepts fewer than 32 characters");
+        foreach (var parameter in parameters.Select(p => p.Value))
+            Assert.DoesNotContain("newGuid", parameter?["defaultValue"]?.ToJsonString() ?? "", StringComparison.OrdinalIgnoreCase);
+        var vaultModule = template.OfType("Microsoft.Resources/deployments").Single(d => d.Name == "keyvault");
+        Assert.Equal("[parameters('cachePepper')]", (string?)vaultModule.Properties!["parameters"]!["cachePepper"]!["value"]);
+
+        // azd fills it from the environment, where it is set once (docs/deploy.md).
+        var azdParameters = JsonNode.Parse(File.ReadAllText(Path.Combine(BicepCli.InfraDirectory, "main.parameters.json")))!;
+        Assert.Equal("${HOKUSAI_CACHE_PEPPER}", (string?)azdParameters["parameters"]!["cachePepper"]!["value"]);
+    }
+
     [Fact]
     public void Service_bus_topic_detects_duplicates()
     {

@@ -86,6 +86,10 @@ public sealed class ServerGroup
 
     public string StorageConnectionString => _settings["Hokusai:Storage:ConnectionString"]!;
 
+    public string RedisConnectionString => _settings["Hokusai:Redis:ConnectionString"]!;
+
+    public string RedisKeyPrefix => _settings["Hokusai:Redis:KeyPrefix"]!;
+
     /// <summary>A fresh deployment on the shared Azurite and Redis (or on <paramref name="redis"/>, e.g. one a test will stop).</summary>
     public static async Task<ServerGroup> CreateAsync(RedisInstance? redis = null, bool withRedis = true)
     {

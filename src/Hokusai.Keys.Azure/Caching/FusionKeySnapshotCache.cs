@@ -16,8 +16,10 @@ namespace Hokusai.Keys.Azure.Caching;
 /// <summary>
 /// The key cache: FusionCache with an in-process L1, Redis as L2 and the Redis backplane, so a change on one instance
 /// evicts the entry on every instance (docs/architecture.md explains why FusionCache rather than HybridCache).
-/// Entries are keyed by the pepper's fingerprint and the key id; invalidation removes the entries of the current and
-/// the previous pepper, so a pepper rotation never leaves a stale entry behind.
+/// Entries are keyed by key id alone, whatever pepper made them, so one invalidation removes the key's entry on every
+/// instance and in Redis, even where instances run with different peppers (a rotation, per-process peppers). Redis
+/// values are authenticated (<see cref="AuthenticatedDistributedCache"/>): one made with another pepper or edited in
+/// Redis is a miss. Checked once when it enters L1; L1 hits cost nothing more.
 /// </summary>
 internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
 {
@@ -26,8 +28,6 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     private readonly FusionCacheEntryOptions _missing;
     private readonly FusionCacheEntryOptions _invalidate;
     private readonly string _keyPrefix;
-    private readonly string _fingerprint;
-    private readonly string[] _allFingerprints;
 
     // When each key was last invalidated (here or, via the backplane, elsewhere): a load that started before must not
     // cache what it read. Entries older than the longest load are useless and pruned.
@@ -35,7 +35,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     private static readonly long InvalidationMemory = Stopwatch.Frequency * 60;
 
     public FusionKeySnapshotCache(
-        IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, ILoggerFactory loggerFactory)
+        IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, KeyMetrics metrics, ILoggerFactory loggerFactory)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(250);
@@ -45,6 +45,9 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
             DistributedCacheHardTimeout = redisTimeout,
             AllowBackgroundDistributedCacheOperations = true,
             AllowBackgroundBackplaneOperations = true,
+            // Loads need not tell other instances: every change to a key invalidates it explicitly. Instances with
+            // different peppers would otherwise evict each other's L1 entry on every load, one bcrypt per request.
+            SkipBackplaneNotifications = true,
         };
         SpreadLocalExpiry(_found, TimeSpan.FromSeconds(settings.LocalSeconds));
         _missing = _found.Duplicate();
@@ -54,6 +57,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         _invalidate = _found.Duplicate();
         _invalidate.AllowBackgroundDistributedCacheOperations = false;
         _invalidate.AllowBackgroundBackplaneOperations = false;
+        _invalidate.SkipBackplaneNotifications = false;
         _invalidate.DistributedCacheHardTimeout = TimeSpan.FromSeconds(1);
 
         _cache = new FusionCache(
@@ -73,7 +77,9 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         if (redis.IsConfigured)
         {
             _cache.SetupDistributedCache(
-                new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetAsync }),
+                new AuthenticatedDistributedCache(
+                    new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetAsync }),
+                    digester, metrics, loggerFactory.CreateLogger<AuthenticatedDistributedCache>()),
                 // IncludeFields: FusionCache's own entry types round-trip value tuples (its start-up check warns of data loss
                 // otherwise); our snapshot has no public fields, so its JSON is unchanged.
                 new FusionCacheSystemTextJsonSerializer(new JsonSerializerOptions { IncludeFields = true }));
@@ -83,8 +89,6 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         }
 
         _keyPrefix = redis.KeyPrefix + ":key:";
-        _fingerprint = digester.Fingerprint;
-        _allFingerprints = digester.AllFingerprints;
         _cache.Events.Backplane.MessageReceived += (_, e) =>
         {
             if (e.Message.Action == BackplaneMessageAction.EntryRemove && e.Message.CacheKey is { } key)
@@ -126,18 +130,18 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
 
     public async ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken)
     {
-        var entry = await _cache.TryGetAsync<KeySnapshot>(CacheKey(_fingerprint, keyId), token: cancellationToken);
+        var entry = await _cache.TryGetAsync<KeySnapshot>(CacheKey(keyId), token: cancellationToken);
         return entry.HasValue ? entry.Value : null;
     }
 
     public async ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken)
     {
         if (_invalidatedAt.TryGetValue(snapshot.Id, out var at) && at >= loadStarted) return false;
-        await _cache.SetAsync(CacheKey(_fingerprint, snapshot.Id), snapshot, WithSpreadSharedExpiry(snapshot.Exists ? _found : _missing), token: cancellationToken);
+        await _cache.SetAsync(CacheKey(snapshot.Id), snapshot, WithSpreadSharedExpiry(snapshot.Exists ? _found : _missing), token: cancellationToken);
         // An invalidation that arrived while we were writing wins: remove what we wrote, locally and in Redis.
         if (_invalidatedAt.TryGetValue(snapshot.Id, out at) && at >= loadStarted)
         {
-            await _cache.RemoveAsync(CacheKey(_fingerprint, snapshot.Id), _invalidate, cancellationToken);
+            await _cache.RemoveAsync(CacheKey(snapshot.Id), _invalidate, cancellationToken);
             return false;
         }
         return true;
@@ -146,12 +150,11 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     public async ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken)
     {
         NoteInvalidation(keyId);
-        foreach (var fingerprint in _allFingerprints)
-            await _cache.RemoveAsync(CacheKey(fingerprint, keyId), _invalidate, cancellationToken);
+        await _cache.RemoveAsync(CacheKey(keyId), _invalidate, cancellationToken);
     }
 
-    /// <summary><c>{redis prefix}:key:{pepper fingerprint}:{key id}</c>, in Redis and in L1 alike.</summary>
-    private string CacheKey(string fingerprint, string keyId) => string.Concat(_keyPrefix, fingerprint, ":", keyId);
+    /// <summary><c>{redis prefix}:key:{key id}</c>, in Redis and in L1 alike: one entry per key, whatever the pepper.</summary>
+    private string CacheKey(string keyId) => string.Concat(_keyPrefix, keyId);
 
     public void Dispose() => _cache.Dispose();
 }

@@ -7,8 +7,9 @@ namespace Hokusai.Keys.Security;
 
 /// <summary>
 /// Keyed digest (HMAC-SHA256 with the server-side pepper) of a secret that bcrypt has verified once. A cache holding
-/// it cannot be used to test guesses without the pepper. <see cref="Fingerprint"/> names the pepper in cache keys, so
-/// instances with different peppers (or a pepper rotation) never compare digests made with different peppers.
+/// it cannot be used to test guesses without the pepper. The pepper also keys the MAC of shared cache entries
+/// (<see cref="DeriveKey"/>), and <see cref="Fingerprint"/> names it in them, so an instance never compares digests
+/// made with another pepper (docs/security.md).
 /// </summary>
 public sealed class SecretDigester
 {
@@ -26,29 +27,39 @@ public sealed class SecretDigester
         var configured = options.Value.CachePepper;
         if (string.IsNullOrEmpty(configured))
         {
-            logger.LogWarning("Hokusai:Security:CachePepper is not set; using a random per-process pepper, so instances cannot share verified digests.");
+            logger.LogWarning("Hokusai:Security:CachePepper is not set; using a random per-process pepper: answers stay correct, but instances cannot share cached keys (each re-verifies with bcrypt).");
             _pepper = RandomNumberGenerator.GetBytes(32);
         }
-        else if (configured.Length < MinimumPepperLength)
+        else if (ProblemWith(configured) is { } problem)
         {
-            throw new InvalidOperationException($"Hokusai:Security:CachePepper must be at least {MinimumPepperLength} characters.");
+            throw new InvalidOperationException(problem);
         }
         else
         {
             _pepper = Encoding.UTF8.GetBytes(configured);
         }
-        Fingerprint = FingerprintOf(_pepper);
-        var previous = options.Value.PreviousCachePepper;
-        AllFingerprints = string.IsNullOrEmpty(previous) ? [Fingerprint] : [Fingerprint, FingerprintOf(Encoding.UTF8.GetBytes(previous))];
+        Fingerprint = Convert.ToHexStringLower(SHA256.HashData(_pepper).AsSpan(0, 4));
     }
 
-    /// <summary>Names the current pepper in cache keys.</summary>
+    /// <summary>Why a configured pepper cannot be used, or null when it can (hosts check it at start, before any request).</summary>
+    public static string? ProblemWith(string configured)
+    {
+        // App Service passes an unresolvable Key Vault reference through as its literal text: a public string.
+        if (configured.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+            return "Hokusai:Security:CachePepper is an unresolved Key Vault reference; check the app's access to the vault.";
+        if (configured.Length < MinimumPepperLength)
+            return $"Hokusai:Security:CachePepper must be at least {MinimumPepperLength} characters.";
+        return null;
+    }
+
+    /// <summary>Names the pepper (not secret: four bytes of its SHA-256) in the shared cache's entries.</summary>
     public string Fingerprint { get; }
 
-    /// <summary>The current pepper's fingerprint and, during a rotation, the previous one's: invalidation covers both.</summary>
-    public string[] AllFingerprints { get; }
-
-    private static string FingerprintOf(byte[] pepper) => Convert.ToHexStringLower(SHA256.HashData(pepper).AsSpan(0, 4));
+    /// <summary>
+    /// A key for <paramref name="purpose"/> derived from the pepper (HMAC-SHA256(pepper, purpose)): the pepper itself
+    /// keys only the digests, and each other use gets a key of its own.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) => HMACSHA256.HashData(_pepper, Encoding.UTF8.GetBytes(purpose));
 
     public void Compute(ReadOnlySpan<char> keyId, ReadOnlySpan<char> secret, Span<byte> destination)
     {

@@ -17,12 +17,9 @@ public sealed class SecurityOptions
     public int BcryptQueueLength { get; set; } = 64;
 
     /// <summary>
-    /// Server-side secret for the cache digest (HMAC-SHA256 of a verified secret). At least 32 characters.
-    /// Empty: a random per-process pepper is used (correct, but instances cannot share verified digests).
+    /// Server-side secret for the cache digest (HMAC-SHA256 of a verified secret) and the shared cache entries' MAC.
+    /// At least 32 characters. Empty: a random per-process pepper is used by the standalone server (correct, but
+    /// instances cannot share cached keys); the Functions host refuses to start without one (docs/security.md).
     /// </summary>
     public string? CachePepper { get; set; }
-
-    /// <summary>The pepper being rotated out (docs/deploy.md): changes also invalidate entries made with it.</summary>
-    [NotRequiredInAzure("Set only while a pepper rotation is under way.")]
-    public string? PreviousCachePepper { get; set; }
 }
