@@ -92,10 +92,14 @@ public class RotationTests(ApiFixture fx) : IClassFixture<ApiFixture>
         var (status, takeover, _) = await client.PostJsonAsync($"/api/keys/{id}/rotate", new { gracePeriodSeconds = 600 });
         Assert.Equal(201, status);
 
+        var stuckSuccessorId = (await atActivation).Id;
+        Assert.Null(await server.Services.GetRequiredService<Hokusai.Keys.Storage.IKeyStore>().GetAsync(stuckSuccessorId, CancellationToken.None));
+
         release.SetResult();
         var (stuckStatus, stuckBody, _) = await stuck;
         Assert.Equal(409, stuckStatus);
         Assert.Null(stuckBody!["key"]);
+        Assert.Null(await server.Services.GetRequiredService<Hokusai.Keys.Storage.IKeyStore>().GetAsync(stuckSuccessorId, CancellationToken.None));
         Assert.Equal("VALID", await client.VerifyCodeAsync(takeover!["key"]!["key"]!.GetValue<string>()));
         var (_, predecessor, _) = await client.GetJsonAsync($"/api/keys/{id}");
         Assert.Equal(takeover["key"]!["id"]!.GetValue<string>(), predecessor!["rotatedToId"]!.GetValue<string>());
@@ -173,16 +177,46 @@ public class RotationTests(ApiFixture fx) : IClassFixture<ApiFixture>
         Assert.Equal("RATE_LIMITED", await fx.Admin.VerifyCodeAsync(key));
     }
 
-    /// <summary>Holds the first activation of a successor of <paramref name="keyId"/> until <paramref name="release"/> completes.</summary>
-    private static Task HoldFirstActivation(CallCounter counter, string keyId, out TaskCompletionSource release)
+    [Fact]
+    public async Task A_change_made_while_a_rotation_runs_is_not_undone_by_it()
     {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var group = await ServerGroup.CreateAsync();
+        var counter = new CallCounter();
+        using var held = group.StartServer(counter.Install);
+        using var other = group.StartServer();
+        var admin = await held.CreateAdminKeyAsync();
+        var (id, _) = await held.Client(admin).CreateKeyAsync(new { name = "narrowed", scopes = new[] { "models:read", "models:write" } });
+        var atLink = Hold(counter, record => record.Id == id && record.RotatedToId is not null, out var release);
+
+        var rotation = held.Client(admin).PostJsonAsync($"/api/keys/{id}/rotate", new { gracePeriodSeconds = 600 });
+        await atLink.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, (await other.Client(admin).PatchJsonAsync($"/api/keys/{id}", new { scopes = new[] { "models:read" } })).Status);
+        release.SetResult();
+
+        var (status, body, _) = await rotation;
+        Assert.Equal(409, status);
+        Assert.Null(body!["key"]);
+        var (_, key, _) = await other.Client(admin).GetJsonAsync($"/api/keys/{id}");
+        Assert.Null(key!["rotatedToId"]);
+        var (again, rotated, _) = await other.Client(admin).PostJsonAsync($"/api/keys/{id}/rotate", new { gracePeriodSeconds = 600 });
+        Assert.Equal(201, again);
+        Assert.Equal(["models:read"], rotated!["key"]!["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+    }
+
+    /// <summary>Holds the first activation of a successor of <paramref name="keyId"/> until <paramref name="release"/> completes.</summary>
+    private static Task<Keys.ApiKeyRecord> HoldFirstActivation(CallCounter counter, string keyId, out TaskCompletionSource release) =>
+        Hold(counter, record => record.RotatedFromId == keyId && !record.IsPending, out release);
+
+    /// <summary>Holds the first key write matching <paramref name="match"/>, before it reaches storage, until <paramref name="release"/> completes.</summary>
+    private static Task<Keys.ApiKeyRecord> Hold(CallCounter counter, Func<Keys.ApiKeyRecord, bool> match, out TaskCompletionSource release)
+    {
+        var reached = new TaskCompletionSource<Keys.ApiKeyRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var held = 0;
         counter.BeforeReplace = async record =>
         {
-            if (record.RotatedFromId != keyId || record.IsPending || Interlocked.Exchange(ref held, 1) == 1) return;
-            reached.SetResult();
+            if (!match(record) || Interlocked.Exchange(ref held, 1) == 1) return;
+            reached.SetResult(record);
             await gate.Task;
         };
         release = gate;

@@ -38,6 +38,7 @@ public sealed class KeySnapshotMacCoverageTests
         Metadata = new Dictionary<string, string> { ["team"] = "blue" },
         ExpiresAt = new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero),
         RevokedAt = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero),
+        RotatedToId = "successor0000001",
         VerifiedDigest = Enumerable.Range(1, SecretDigester.DigestLength).Select(i => (byte)i).ToArray(),
     };
 

@@ -45,7 +45,10 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         }
 
         var key = result.Key!;
-        var caller = new Caller(key.Id, key.Owner, key.Scopes, ip?.ToString(), key.ExpiresAt);
+        var caller = Caller.Of(key, ip?.ToString());
+        if (caller.IsRotated)
+            return new(null, Problems.Forbidden("KEY_ROTATED",
+                "This key was rotated: it keeps validating until its grace period ends, but only its successor may manage keys."));
         var allowed = access == Access.Read ? caller.CanRead : caller.CanWrite;
         return allowed
             ? new(caller, null)

@@ -12,7 +12,7 @@ public sealed class CreateKeySettings : GlobalSettings
     public string? Name { get; init; }
 
     [CommandOption("--owner <OWNER>")]
-    [Description("Owner (admins only; default: the caller's owner).")]
+    [Description("Owner (admins only; default: the caller's owner, or for an admin the new key's own id).")]
     public string? Owner { get; init; }
 
     [CommandOption("--env <ENV>")]

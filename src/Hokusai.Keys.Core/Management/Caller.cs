@@ -1,14 +1,26 @@
+using Hokusai.Keys.Keys;
+using Hokusai.Keys.Validation;
+
 namespace Hokusai.Keys.Management;
 
 /// <summary>
-/// The authenticated caller of a management route, as established by the key validator. <see cref="ExpiresAt"/> is
-/// the caller's own expiry: a non-admin caller cannot make a key outlive itself.
+/// The authenticated caller of a management route, as established by the key validator: the caller's own key, whose
+/// environment, limits and expiry bound what a non-admin caller may give other keys (<see cref="KeyAuthority"/>).
 /// </summary>
-public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Scopes, string? Ip, DateTimeOffset? ExpiresAt = null)
+public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Scopes, string? Ip)
 {
     public const string AdminScope = "admin";
     public const string ReadScope = "keys:read";
     public const string WriteScope = "keys:write";
+
+    public KeyEnvironment Environment { get; init; }
+    public RateLimitPolicy? RateLimit { get; init; }
+    public QuotaPolicy? Quota { get; init; }
+    public IReadOnlyList<string> AllowedIps { get; init; } = [];
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The caller's key was rotated: it still validates during its grace period, but manages nothing.</summary>
+    public bool IsRotated { get; init; }
 
     public bool IsAdmin => Scopes.Contains(AdminScope);
 
@@ -18,6 +30,17 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
 
     /// <summary>Non-admins list only their own owner's keys (<see cref="KeyAuthority.CanSee"/> decides per key).</summary>
     public bool CanList(string owner) => IsAdmin || owner == Owner;
+
+    /// <summary>The caller a validated key stands for.</summary>
+    public static Caller Of(KeySnapshot key, string? ip) => new(key.Id, key.Owner, key.Scopes, ip)
+    {
+        Environment = key.Environment,
+        RateLimit = key.RateLimit,
+        Quota = key.Quota,
+        AllowedIps = key.AllowedIps,
+        ExpiresAt = key.ExpiresAt,
+        IsRotated = key.RotatedToId is not null,
+    };
 
     /// <summary>The actor recorded in audit events; never the key itself.</summary>
     public static Caller System { get; } = new("system", "system", [AdminScope], null);

@@ -20,9 +20,6 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
 
-    /// <summary>The owner of a key an admin creates without naming one: never the admin's own owner.</summary>
-    public const string DefaultOwner = "default";
-
     /// <summary>
     /// A successor still pending this long after it was written belongs to a rotation that died between linking and
     /// activating it (a rotation takes well under a second; storage timeouts bound it far below this). Only then may
@@ -37,13 +34,17 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var now = time.GetUtcNow();
         var errors = new KeyRules.Errors();
         var name = KeyRules.CheckName(request.Name, errors);
-        var owner = request.Owner ?? (caller.IsAdmin ? DefaultOwner : caller.Owner);
-        if (owner != caller.Owner && !caller.IsAdmin)
+        // A key an admin creates without an owner is its own owner (its id): it shares nothing with any other key.
+        var owner = request.Owner ?? (caller.IsAdmin ? null : caller.Owner);
+        if (owner is not null && owner != caller.Owner && !caller.IsAdmin)
             throw new DomainException(DomainErrorKind.Forbidden, ErrorCodes.Forbidden, "Only admin keys may create keys for another owner.");
-        KeyRules.CheckOwner(owner, errors);
-        var environment = KeyEnvironment.Live;
-        if (request.Environment is not null && !KeyEnvironmentNames.TryParse(request.Environment, out environment))
-            errors.Add("environment", "must be 'live' or 'test'");
+        if (owner is not null) KeyRules.CheckOwner(owner, errors);
+        KeyEnvironment? requestedEnvironment = null;
+        if (request.Environment is not null)
+        {
+            if (KeyEnvironmentNames.TryParse(request.Environment, out var parsed)) requestedEnvironment = parsed;
+            else errors.Add("environment", "must be 'live' or 'test'");
+        }
         var scopes = KeyRules.CheckScopes(request.Scopes, errors);
         var rateLimit = KeyRules.CheckRateLimit(request.RateLimit, errors);
         var quota = KeyRules.CheckQuota(request.Quota, errors);
@@ -52,14 +53,14 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var expiresAt = KeyRules.CheckExpiry(request.ExpiresAt, request.ExpiresInSeconds, now, errors);
         errors.ThrowIfAny();
         KeyAuthority.EnsureMayGrant(caller, scopes);
-        expiresAt = KeyAuthority.EnsureNotOutliving(caller, expiresAt ?? KeyAuthority.DefaultExpiry(caller));
+        var environment = KeyAuthority.EnvironmentFor(caller, requestedEnvironment);
 
         var generated = ApiKeyFormat.Generate(environment);
-        var record = new ApiKeyRecord
+        var record = KeyAuthority.WithinCallersLimits(caller, new ApiKeyRecord
         {
             Id = generated.KeyId,
             Name = name!,
-            Owner = owner,
+            Owner = owner ?? generated.KeyId,
             Environment = environment,
             Scopes = scopes,
             RateLimit = rateLimit,
@@ -73,7 +74,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             ExpiresAt = expiresAt,
             SecretHash = hasher.Hash(generated.Secret),
             HashScheme = hasher.Scheme,
-        };
+        });
         await store.CreateAsync(record, KeyEvent.Create(KeyEventTypes.Created, record.Id, caller, now), cancellationToken);
         return new CreatedKey(record, generated);
     }
@@ -143,12 +144,9 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             errors.ThrowIfAny();
 
             if (request.HasScopes) KeyAuthority.EnsureMayGrant(caller, updated.Scopes);
-            if (request.HasExpiresAt)
-            {
-                // A rotated key lives out its grace period and no longer.
-                if (record.RotatedToId is not null && (updated.ExpiresAt is null || updated.ExpiresAt > record.ExpiresAt)) throw AlreadyRotated(record);
-                KeyAuthority.EnsureNotOutliving(caller, updated.ExpiresAt);
-            }
+            // A rotated key lives out its grace period and no longer.
+            if (request.HasExpiresAt && record.RotatedToId is not null && (updated.ExpiresAt is null || updated.ExpiresAt > record.ExpiresAt))
+                throw AlreadyRotated(record);
             if (request.HasRateLimit || request.HasQuota || request.HasAllowedIps || request.HasExpiresAt)
                 updated = KeyAuthority.WithLimitsSetBy(caller, record, updated);
             var data = new Dictionary<string, string> { ["fields"] = string.Join(',', changed) };
@@ -200,8 +198,8 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             HashScheme = hasher.Scheme,
             IsPending = true,
         };
-        if (newLifetime)
-            successor = KeyAuthority.WithLimitsSetBy(caller, current, successor with { ExpiresAt = KeyAuthority.EnsureNotOutliving(caller, newExpiry) });
+        if (newLifetime) successor = KeyAuthority.WithLimitsSetBy(caller, current, successor with { ExpiresAt = newExpiry });
+        KeyAuthority.EnsureMayRotate(caller, successor);
 
         // 1. Written pending: invisible to validation and management until step 3.
         var successorEtag = await store.CreateAsync(successor,
@@ -209,13 +207,19 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             cancellationToken);
 
         // 2. Link the predecessor. Of concurrent rotations, the first write wins; the others re-read and see it linked.
+        // From here on the caller's cancellation is ignored: a rotation half done is worse than one finished late.
         ApiKeyRecord previous;
         try
         {
             previous = await ChangeAsync(keyId, caller, (record, at) =>
             {
+                if (record.RotatedToId == successor.Id) return (record, null); // linked by an earlier attempt of this loop
                 EnsureChangeable(record, at, allowExpired: false);
-                if (record.RotatedToId is { } linked && linked != successor.Id && linked != replaceable) throw AlreadyRotated(record);
+                if (record.RotatedToId is { } linked && linked != replaceable) throw AlreadyRotated(record);
+                // The successor was copied from the first read: a change since then (say, a scope removed) must not
+                // be undone by the rotation.
+                if (!GrantsTheSame(record, current))
+                    throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.ConcurrentUpdate, $"Key '{keyId}' changed while it was being rotated; rotate again.");
                 var graceEnd = at + grace;
                 var updated = record with
                 {
@@ -229,11 +233,12 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
                     ["gracePeriodSeconds"] = ((long)grace.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };
                 return (updated, KeyEvent.Create(KeyEventTypes.Rotated, record.Id, caller, at, data));
-            }, cancellationToken);
+            }, CancellationToken.None);
         }
-        catch
+        catch (Exception ex) when (ex is DomainException or ConcurrencyConflictException)
         {
-            // Not linked, so never handed out: remove it as written (a conditional delete).
+            // Certainly not linked, so never handed out: remove it as written (a conditional delete). After any other
+            // failure the link may have landed; the pending successor then waits for AbandonedRotationAge.
             await store.DeleteAsync(successor.Id, successorEtag, CancellationToken.None);
             throw;
         }
@@ -242,14 +247,14 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var active = successor with { IsPending = false };
         try
         {
-            await store.ReplaceAsync(active, successorEtag, null, cancellationToken);
+            await store.ReplaceAsync(active, successorEtag, null, CancellationToken.None);
         }
         catch (ConcurrencyConflictException)
         {
             throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.ConcurrentUpdate,
                 $"The rotation of key '{keyId}' took too long and was taken over; its new key never became valid. Rotate again.");
         }
-        await cache.InvalidateAsync(active.Id, cancellationToken);
+        await cache.InvalidateAsync(active.Id, CancellationToken.None);
         return new RotatedKey(active, generated, previous);
     }
 
@@ -268,6 +273,13 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         // It changed meanwhile: activated (so the key is rotated) or retired by another rotation.
         return await store.GetAsync(successorId, cancellationToken) is null ? successorId : throw AlreadyRotated(record);
     }
+
+    /// <summary>True when both records give a key the same authority: what a successor copies from its predecessor.</summary>
+    private static bool GrantsTheSame(ApiKeyRecord a, ApiKeyRecord b) =>
+        a.Owner == b.Owner && a.Environment == b.Environment && a.Name == b.Name && a.ExpiresAt == b.ExpiresAt
+        && Equals(a.RateLimit, b.RateLimit) && Equals(a.Quota, b.Quota)
+        && a.Scopes.SequenceEqual(b.Scopes) && a.AllowedIps.SequenceEqual(b.AllowedIps) && a.LimitsAuthority.SequenceEqual(b.LimitsAuthority)
+        && a.Metadata.Count == b.Metadata.Count && a.Metadata.All(m => b.Metadata.TryGetValue(m.Key, out var v) && v == m.Value);
 
     private static DomainException AlreadyRotated(ApiKeyRecord record) =>
         new(DomainErrorKind.Conflict, "KEY_ALREADY_ROTATED", $"Key '{record.Id}' was already rotated to '{record.RotatedToId}'; rotate that key instead.");
@@ -315,7 +327,9 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             {
                 throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.ConcurrentUpdate, $"Key '{keyId}' is being changed by another request; try again.");
             }
-            await cache.InvalidateAsync(keyId, cancellationToken);
+            // The change is committed: its invalidation must not be cancelled with the request, or a revoked key would
+            // stay valid in the caches.
+            await cache.InvalidateAsync(keyId, CancellationToken.None);
             return updated;
         }
     }

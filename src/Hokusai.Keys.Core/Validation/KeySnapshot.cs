@@ -26,6 +26,9 @@ public sealed class KeySnapshot
     public Dictionary<string, string> Metadata { get; init; } = [];
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>Set once the key was rotated: it still validates during its grace period but manages no keys.</summary>
+    public string? RotatedToId { get; init; }
     public byte[]? VerifiedDigest { get; init; }
 
     [JsonIgnore]
@@ -51,6 +54,7 @@ public sealed class KeySnapshot
         Metadata = new Dictionary<string, string>(record.Metadata),
         ExpiresAt = record.ExpiresAt,
         RevokedAt = record.RevokedAt,
+        RotatedToId = record.RotatedToId,
         VerifiedDigest = verifiedDigest,
     };
 }
