@@ -84,6 +84,9 @@ public sealed class ServerGroup
 
     public string TablePrefix => _settings["Hokusai:Storage:TablePrefix"]!;
 
+    /// <summary>The settings every instance gets (e.g. for a <see cref="ServerProcess"/>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     public string StorageConnectionString => _settings["Hokusai:Storage:ConnectionString"]!;
 
     /// <summary>A fresh deployment on the shared Azurite and Redis (or on <paramref name="redis"/>, e.g. one a test will stop).</summary>

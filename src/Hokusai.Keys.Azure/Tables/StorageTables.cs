@@ -21,14 +21,11 @@ internal sealed class StorageTables
         var settings = options.Value;
         var clientOptions = new TableClientOptions();
         foreach (var policy in policies) clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
-        // Fail fast on a dead endpoint: validation answers 503 rather than hanging.
-        clientOptions.Retry.MaxRetries = 2;
-        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        // Fail fast on a dead or hung endpoint: validation answers 503 rather than hanging.
+        StorageRetry.Configure(clientOptions.Retry, settings);
 
         Service = !string.IsNullOrEmpty(settings.ConnectionString)
-            ? new TableServiceClient(settings.ConnectionString, clientOptions)
+            ? StorageConnectionStrings.Create(() => new TableServiceClient(settings.ConnectionString, clientOptions))
             : !string.IsNullOrEmpty(settings.TableServiceUri)
                 ? new TableServiceClient(new Uri(settings.TableServiceUri), AzureCredentials.Create(settings.ManagedIdentityClientId), clientOptions)
                 : throw new InvalidOperationException($"Set {StorageOptions.SectionName}:ConnectionString or {StorageOptions.SectionName}:TableServiceUri.");
