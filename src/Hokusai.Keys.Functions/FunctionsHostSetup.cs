@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -16,6 +17,8 @@ public static class FunctionsHostSetup
     public static FunctionsApplicationBuilder ConfigureHokusaiFunctions(this FunctionsApplicationBuilder builder)
     {
         builder.ConfigureFunctionsWebApplication();
+        // The worker's Kestrel (which the Functions host forwards requests to) hands them over with ?api_key= redacted.
+        builder.Services.AddHokusaiQueryKeyRedaction();
         builder.Services.AddHokusaiKeysApi(builder.Configuration);
 
         var otel = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()
