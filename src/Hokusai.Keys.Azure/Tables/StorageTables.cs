@@ -33,6 +33,7 @@ internal sealed class StorageTables
         Keys = Service.GetTableClient(prefix + "keys");
         Index = Service.GetTableClient(prefix + "keyindex");
         Usage = Service.GetTableClient(prefix + "keyusage");
+        UsageDays = Service.GetTableClient(prefix + "keyusagedays");
         Outbox = Service.GetTableClient(prefix + "keyoutbox");
         Expiry = Service.GetTableClient(prefix + "keyexpiry");
     }
@@ -41,6 +42,8 @@ internal sealed class StorageTables
     public TableClient Keys { get; }
     public TableClient Index { get; }
     public TableClient Usage { get; }
+    /// <summary>Which keys have usage rows on which day, for the retention cleanup (see UsageDayIndex).</summary>
+    public TableClient UsageDays { get; }
     /// <summary>Pointers to audit events not yet published (one partition, see EventOutbox).</summary>
     public TableClient Outbox { get; }
     /// <summary>Keys by UTC expiry date (see ExpiryIndex).</summary>
@@ -57,7 +60,7 @@ internal sealed class StorageTables
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync(),
-            Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
+            UsageDays.CreateIfNotExistsAsync(), Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
     }
 }
 
