@@ -56,6 +56,18 @@ public sealed partial class ServerHostTests
     }
 
     [Fact]
+    public async Task Started_from_the_repository_root_as_run_sh_does_the_server_uses_its_own_directory_as_content_root()
+    {
+        var group = await ServerGroup.CreateAsync(withRedis: false);
+        using var server = await ServerProcess.StartAsync(group.Settings);
+        var expected = "Content root path: " + Path.GetDirectoryName(ServerProcess.Dll);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!server.Output.Contains("Content root path:") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var line = server.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Content root path:", StringComparison.Ordinal));
+        Assert.Equal(expected.TrimEnd('/'), line?.TrimEnd('/'));
+    }
+
+    [Fact]
     public async Task Bootstrap_with_a_malformed_storage_connection_string_fails_in_one_line_with_exit_code_1()
     {
         var group = (await ServerGroup.CreateAsync(withRedis: false))
