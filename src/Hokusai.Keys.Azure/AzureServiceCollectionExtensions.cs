@@ -39,7 +39,10 @@ public static class AzureServiceCollectionExtensions
     {
         services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName));
         services.TryAddSingleton<UsageQueues>();
-        services.TryAddSingleton(sp => new UsageIngestor(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageIngestor>>()));
+        services.TryAddSingleton(sp => new UsageDayIndex(sp.GetRequiredService<StorageTables>()));
+        services.TryAddSingleton(sp => new UsageIngestor(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<UsageDayIndex>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageIngestor>>()));
+        services.TryAddSingleton(sp => new UsageRetentionSweeper(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageRetentionSweeper>>()));
         services.Replace(ServiceDescriptor.Singleton<IUsageReader, TableUsageReader>());
         if (configuration.GetSection(UsageOptions.SectionName).GetValue("Enabled", true))
         {

@@ -19,6 +19,13 @@ public sealed class StorageOptions
 
     /// <summary>Prefix of every table and queue name (letters and digits), so environments or test runs can share an account.</summary>
     public string TablePrefix { get; set; } = "";
+
+    /// <summary>
+    /// Longest one storage operation may take, its retries included: a storage endpoint that hangs fails the request
+    /// within this (503 + Retry-After) instead of holding it (see <see cref="StorageRetry"/>).
+    /// </summary>
+    [NotRequiredInAzure("The default suits Azure Storage; a tuning knob for slow networks.")]
+    public int TimeoutMilliseconds { get; set; } = 5000;
 }
 
 /// <summary>Settings section <c>Hokusai:Redis</c>. Empty connection string: in-process cache only (single instance).</summary>

@@ -41,6 +41,14 @@ public sealed class UsageOptions
     [NotRequiredInAzure("The Functions host ingests with its queue trigger; this switch is for the standalone server.")]
     public bool ConsumeInProcess { get; set; } = true;
 
+    /// <summary>
+    /// Days usage rows (hourly aggregates and batch markers) are kept; the retention cleanup deletes older ones within a
+    /// day of their passing it (server: lifecycle timer, <see cref="LifecycleOptions.UsageRetentionSweepSeconds"/>;
+    /// Functions: an hourly timer trigger).
+    /// </summary>
+    [NotRequiredInAzure("The default (400 days: a year of usage plus a month) is the product's policy; set it only to change that.")]
+    public int RetentionDays { get; set; } = 400;
+
     /// <summary>Set false to keep the usage pipeline off entirely (events are then not recorded).</summary>
     [NotRequiredInAzure("On by default; only tests and special deployments turn it off.")]
     public bool Enabled { get; set; } = true;
@@ -78,6 +86,9 @@ public sealed class LifecycleOptions
 
     [NotRequiredInAzure("Functions run the expiry sweep from a timer trigger.")]
     public int ExpirySweepSeconds { get; set; } = 300;
+
+    [NotRequiredInAzure("Functions run the usage retention cleanup from a timer trigger.")]
+    public int UsageRetentionSweepSeconds { get; set; } = 3600;
 
     /// <summary>Pointers younger than this are left to the in-process dispatcher.</summary>
     [NotRequiredInAzure("A tuning constant; the default suits Azure.")]

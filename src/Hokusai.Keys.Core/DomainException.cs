@@ -31,6 +31,8 @@ public static class ErrorCodes
     public const string ValidationFailed = "VALIDATION_FAILED";
     public const string InvalidJson = "INVALID_JSON";
     public const string BodyTooLarge = "BODY_TOO_LARGE";
+    public const string MalformedRequest = "MALFORMED_REQUEST";
+    public const string RequestTimeout = "REQUEST_TIMEOUT";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string InsufficientScope = "INSUFFICIENT_SCOPE";
     public const string Forbidden = "FORBIDDEN";

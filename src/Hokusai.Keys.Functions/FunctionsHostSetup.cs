@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Security;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -23,6 +24,8 @@ public static class FunctionsHostSetup
             throw new InvalidOperationException("Hokusai:Security:CachePepper is required by the Functions host (in Azure: the Key Vault reference to the cache-pepper secret; docs/deploy.md).");
         if (SecretDigester.ProblemWith(pepper) is { } problem) throw new InvalidOperationException(problem);
         builder.ConfigureFunctionsWebApplication();
+        // The worker's Kestrel (which the Functions host forwards requests to) hands them over with ?api_key= redacted.
+        builder.Services.AddHokusaiQueryKeyRedaction();
         builder.Services.AddHokusaiKeysApi(builder.Configuration);
 
         var otel = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Hokusai.Keys.Functions;
 
 /// <summary>Usage: the report route and the queue-triggered ingestion (same handler as the server's queue consumer).</summary>
-public sealed class UsageFunctions(UsageApi usage, UsageIngestor ingestor)
+public sealed class UsageFunctions(UsageApi usage, UsageIngestor ingestor, UsageRetentionSweeper retention)
 {
     [Function("GetKeyUsage")]
     public async Task<IActionResult> GetKeyUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.KeyUsage)] HttpRequest request, string id) =>
@@ -28,6 +28,11 @@ public sealed class UsageFunctions(UsageApi usage, UsageIngestor ingestor)
         context.GetLogger("Hokusai.Keys.Usage").LogInformation("Usage batch {BatchId}: {Events} events, {Keys} keys, {Writes} writes, {Duplicates} duplicate parts",
             result.BatchId, result.Events, result.Keys, result.Writes, result.Duplicates);
     }
+
+    /// <summary>Hourly: deletes usage rows past <c>Hokusai:Usage:RetentionDays</c> (the server runs the same sweep on its lifecycle timer).</summary>
+    [Function("SweepUsageRetention")]
+    public async Task SweepUsageRetention([TimerTrigger("0 41 * * * *")] TimerInfo timer, FunctionContext context) =>
+        await retention.SweepAsync(context.CancellationToken);
 }
 
 /// <summary>Timer-triggered lifecycle work: the outbox sweeper (leftover events to Service Bus) and the expiry sweeper.</summary>

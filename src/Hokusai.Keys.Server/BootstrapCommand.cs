@@ -7,10 +7,14 @@ namespace Hokusai.Keys.Server;
 /// <summary>
 /// <c>bootstrap-admin [--name N] [--owner O] [--force] [--json]</c>: creates the first admin key with direct storage access
 /// and prints it once. Refuses (exit 3) when an active bootstrap admin key exists, unless forced.
+/// Exit codes (scripts such as ./run.sh rely on them): 0 created, 1 failed (one line on standard error: storage
+/// unreachable or misconfigured, …), 2 unknown argument, 3 an admin key already exists.
 /// </summary>
 public static class BootstrapCommand
 {
     public const string Name = "bootstrap-admin";
+    public const int ExitFailed = 1;
+    public const int ExitUsage = 2;
     public const int ExitAdminExists = 3;
 
     public static async Task<int> RunAsync(string[] args)
@@ -28,7 +32,7 @@ public static class BootstrapCommand
                 case "--json": json = true; break;
                 default:
                     await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: {Name} [--name NAME] [--owner OWNER] [--force] [--json]");
-                    return 2;
+                    return ExitUsage;
             }
         }
 
@@ -66,7 +70,13 @@ public static class BootstrapCommand
         catch (Exception ex) when (ex is StorageUnavailableException or DomainException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"Bootstrap failed: {ex.Message}");
-            return 1;
+            return ExitFailed;
+        }
+        catch (Exception ex)
+        {
+            // Anything else is a bug; its message is not ours to trust with secrets (see ApiErrorBoundary), its type says enough.
+            await Console.Error.WriteLineAsync($"Bootstrap failed: unexpected {ex.GetType().FullName}.");
+            return ExitFailed;
         }
     }
 }

@@ -1,11 +1,15 @@
 using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Azure;
 using Hokusai.Keys.Server;
 
 if (args.Length > 0 && args[0] == BootstrapCommand.Name)
     return await BootstrapCommand.RunAsync(args[1..]);
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own directory (its appsettings.json), whatever directory it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Kestrel hands requests over with ?api_key= already redacted, before the host logs or traces their URL.
+builder.Services.AddHokusaiQueryKeyRedaction();
 // Kestrel's I/O queues are one more hand-off between a socket and the request code. On the small instances this runs
 // on, scheduling straight to the thread pool lowered /api/authorize's p99 (docs/performance.md); bigger machines may
 // set Hokusai:Server:IOQueueCount back to Kestrel's default (one queue per core, at most 16).

@@ -130,7 +130,7 @@ public sealed class UsagePipelineTests
         var (id, _) = await admin.CreateKeyAsync(new { name = "race" });
         var tables = server.Services.GetRequiredService<StorageTables>();
         var a = server.Services.GetRequiredService<UsageIngestor>();
-        var b = new UsageIngestor(tables, TimeProvider.System, NullLogger<UsageIngestor>.Instance);
+        var b = new UsageIngestor(tables, new UsageDayIndex(tables), TimeProvider.System, NullLogger<UsageIngestor>.Instance);
         var now = DateTimeOffset.UtcNow;
         var messages = Enumerable.Range(0, 40)
             .Select(m => UsageMessage.Pack(Enumerable.Range(0, 25).Select(i => new UsageEvent(id, "admin", now, "VALID", null, 1)).ToList()).Single())

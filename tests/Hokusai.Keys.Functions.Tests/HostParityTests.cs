@@ -61,6 +61,22 @@ public class HostParityTests
     }
 
     [Fact]
+    public void The_functions_worker_hands_requests_to_its_host_with_the_query_key_redacted()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
+        });
+        builder.ConfigureHokusaiFunctions();
+        using var host = builder.Build();
+        // The worker's own Kestrel (behind the Functions host) is wrapped like the standalone server's.
+        var server = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+        Assert.Equal(typeof(Hokusai.Keys.Api.Http.QueryKeyRedaction), server.GetType().DeclaringType);
+    }
+
+    [Fact]
     public void The_functions_host_builds_and_resolves_every_function_class()
     {
         var builder = FunctionsApplication.CreateBuilder([]);

@@ -39,5 +39,10 @@ public sealed class AzuriteInstance : IDisposable
         return new AzuriteInstance(process, blob, queue, table);
     }
 
+    /// <summary>SIGSTOP: connections are accepted by the kernel but nothing answers, as with a hung storage endpoint.</summary>
+    public void Freeze() => _process.Freeze();
+
+    public void Thaw() => _process.Thaw();
+
     public void Dispose() => _process.Dispose();
 }

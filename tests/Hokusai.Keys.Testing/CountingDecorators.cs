@@ -10,6 +10,7 @@ public sealed class CallCounter
 {
     private int _bcryptVerifications;
     private int _keyReads;
+    private int _listedRows;
 
     public int BcryptVerifications => Volatile.Read(ref _bcryptVerifications);
 
@@ -20,8 +21,12 @@ public sealed class CallCounter
     /// <summary>Awaited before each key replace reaches storage: lets a test hold one request at a chosen step.</summary>
     public Func<Keys.ApiKeyRecord, Task>? BeforeReplace { get; set; }
 
+    /// <summary>Listing rows the store returned (each one an index row and a key read).</summary>
+    public int ListedRows => Volatile.Read(ref _listedRows);
+
     internal void Verified() => Interlocked.Increment(ref _bcryptVerifications);
     internal void Read() => Interlocked.Increment(ref _keyReads);
+    internal void Listed(int rows) => Interlocked.Add(ref _listedRows, rows);
 
     /// <summary>Wraps the registered <see cref="ISecretHasher"/> and <see cref="IKeyStore"/> with counters.</summary>
     public void Install(IServiceCollection services)
@@ -70,7 +75,12 @@ public sealed class CallCounter
             return await inner.ReplaceAsync(record, etag, change, ct);
         }
         public Task<bool> DeleteAsync(string keyId, string etag, CancellationToken ct) => inner.DeleteAsync(keyId, etag, ct);
-        public Task<KeyListPage> ListAsync(string? owner, string? after, int take, CancellationToken ct) => inner.ListAsync(owner, after, take, ct);
+        public async Task<KeyListPage> ListAsync(string? owner, string? after, int take, CancellationToken ct)
+        {
+            var page = await inner.ListAsync(owner, after, take, ct);
+            counter.Listed(page.Items.Count);
+            return page;
+        }
         public Task<(IReadOnlyList<KeyEvent> Items, string? NextCursor)> ListEventsAsync(string keyId, string? cursor, int take, CancellationToken ct) => inner.ListEventsAsync(keyId, cursor, take, ct);
         public Task<string?> GetBootstrapAdminIdAsync(CancellationToken ct) => inner.GetBootstrapAdminIdAsync(ct);
         public Task SetBootstrapAdminIdAsync(string keyId, CancellationToken ct) => inner.SetBootstrapAdminIdAsync(keyId, ct);

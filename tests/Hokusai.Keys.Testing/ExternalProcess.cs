@@ -11,12 +11,14 @@ internal sealed class ExternalProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public ExternalProcess(string fileName, IEnumerable<string> arguments)
+    public ExternalProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         // stdin redirected and closed too, so a child never reads the test host's terminal: from a background job that
         // stops it (SIGTTIN), and a stopped process does not act on test.sh's SIGTERM (seen once: a leftover Azurite).
         var info = new ProcessStartInfo(fileName) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) info.Environment[name] = value;
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
@@ -34,12 +36,43 @@ internal sealed class ExternalProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
+    /// <summary>The exit code once the process has ended within <paramref name="timeout"/>; null if it still runs.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SIGSTOP: the process keeps its sockets open but answers nothing (a hung endpoint). <see cref="Dispose"/> continues it first.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT.</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString()]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
     public void Dispose()
     {
         try
         {
             if (!_process.HasExited)
             {
+                // A frozen process would not act on the kill until continued.
+                Thaw();
                 _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(5000);
             }

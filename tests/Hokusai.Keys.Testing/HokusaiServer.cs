@@ -84,6 +84,9 @@ public sealed class ServerGroup
 
     public string TablePrefix => _settings["Hokusai:Storage:TablePrefix"]!;
 
+    /// <summary>The settings every instance gets (e.g. for a <see cref="ServerProcess"/>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     public string StorageConnectionString => _settings["Hokusai:Storage:ConnectionString"]!;
 
     public string RedisConnectionString => _settings["Hokusai:Redis:ConnectionString"]!;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Hokusai.Keys.Api.Handlers;
 
-/// <summary>Turns every failure of a handler into a problem response: domain errors by kind, storage outages as 503, bugs as a 500 without details.</summary>
+/// <summary>Turns every failure of a handler into a problem response: domain errors by kind, malformed or stalled bodies as 400/408, storage outages as 503, bugs as a 500 without details.</summary>
 public sealed partial class ApiErrorBoundary(ILogger<ApiErrorBoundary> logger)
 {
     public Task<ApiResult> RunAsync(HttpRequest request, Func<CancellationToken, Task<ApiResult>> handler) =>
@@ -34,6 +34,11 @@ public sealed partial class ApiErrorBoundary(ILogger<ApiErrorBoundary> logger)
         {
             case DomainException domain:
                 return Problems.From(domain);
+            case BadHttpRequestException bad:
+                // The server refused the request's framing (a malformed chunk, a body that stalls): the caller's fault.
+                return bad.StatusCode == StatusCodes.Status408RequestTimeout
+                    ? ApiResult.Problem(ProblemResponse.Create(408, ErrorCodes.RequestTimeout, "The request body did not arrive in time."))
+                    : ApiResult.Problem(ProblemResponse.Create(400, ErrorCodes.MalformedRequest, "The request body is not well-formed HTTP."));
             case StorageUnavailableException:
                 return Problems.Unavailable("Key storage is unavailable; try again shortly.");
             case ConcurrencyConflictException:

@@ -13,7 +13,7 @@ public sealed class SystemApi(IKeyStore store, RedisConnection redis, ApiErrorBo
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        var storageTask = store.PingAsync(timeout.Token);
+        var storageTask = PingStorageAsync(timeout.Token);
         var redisStatus = "not-configured";
         if (redis.IsConfigured)
         {
@@ -31,10 +31,23 @@ public sealed class SystemApi(IKeyStore store, RedisConnection redis, ApiErrorBo
         var storageOk = await storageTask;
         var dependencies = new Dictionary<string, string> { ["storage"] = storageOk ? "ok" : "unavailable", ["redis"] = redisStatus };
         // Redis is a cache: without it validation still answers, so it degrades health but does not fail it.
-        var status = !storageOk ? "unavailable" : redisStatus == "unavailable" ? "degraded" : "ok";
+        var status = !storageOk ? "unhealthy" : redisStatus == "unavailable" ? "degraded" : "ok";
         var result = ApiResult.Json(storageOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, new HealthResponse(status, dependencies));
         return storageOk ? result : result.WithHeader("Retry-After", Problems.RetryAfterSeconds);
     });
+
+    /// <summary>False when storage fails or does not answer within the health check's own bound (a hung endpoint).</summary>
+    private async Task<bool> PingStorageAsync(CancellationToken timeout)
+    {
+        try
+        {
+            return await store.PingAsync(timeout);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     private static readonly Lazy<System.Text.Json.JsonElement?> EmbeddedDocument = new(() =>
     {

@@ -21,6 +21,8 @@ public static class PresentedKey
         if (header.Count > 0) return header[0]?.Trim();
         if (allowQuery)
         {
+            // Hosts with QueryKeyRedaction moved the value out of the query before anything could log it.
+            if (request.HttpContext.Features.Get<PresentedQueryKey>() is { } moved) return moved.Value;
             var query = request.Query[QueryName];
             if (query.Count > 0) return query[0];
         }

@@ -1,16 +1,18 @@
+using Hokusai.Keys.Azure.Usage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 
-/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox sweep and expiry sweep.</summary>
-internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, IOptions<LifecycleOptions> options, ILogger<LifecycleTimerService> logger)
+/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox, expiry and usage retention sweeps.</summary>
+internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, UsageRetentionSweeper usageRetention, IOptions<LifecycleOptions> options, ILogger<LifecycleTimerService> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         LoopAsync("outbox", TimeSpan.FromSeconds(Math.Max(1, options.Value.OutboxSweepSeconds)), sweeps.SweepOutboxAsync, stoppingToken),
-        LoopAsync("expiry", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepExpiryAsync, stoppingToken));
+        LoopAsync("expiry", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepExpiryAsync, stoppingToken),
+        LoopAsync("usage retention", TimeSpan.FromSeconds(Math.Max(1, options.Value.UsageRetentionSweepSeconds)), usageRetention.SweepAsync, stoppingToken));
 
     private async Task LoopAsync(string name, TimeSpan interval, Func<CancellationToken, Task<int>> sweep, CancellationToken stoppingToken)
     {
@@ -35,7 +37,7 @@ internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, IOpt
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle {Sweep} sweep recorded or sent {Count} events")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle {Sweep} sweep recorded, sent or deleted {Count} items")]
     private static partial void LogSwept(ILogger logger, string sweep, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle {Sweep} sweep failed ({ExceptionType}); retrying on the next tick")]

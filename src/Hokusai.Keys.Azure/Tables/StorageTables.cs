@@ -21,14 +21,11 @@ internal sealed class StorageTables
         var settings = options.Value;
         var clientOptions = new TableClientOptions();
         foreach (var policy in policies) clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
-        // Fail fast on a dead endpoint: validation answers 503 rather than hanging.
-        clientOptions.Retry.MaxRetries = 2;
-        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        // Fail fast on a dead or hung endpoint: validation answers 503 rather than hanging.
+        StorageRetry.Configure(clientOptions.Retry, settings);
 
         Service = !string.IsNullOrEmpty(settings.ConnectionString)
-            ? new TableServiceClient(settings.ConnectionString, clientOptions)
+            ? StorageConnectionStrings.Create(() => new TableServiceClient(settings.ConnectionString, clientOptions))
             : !string.IsNullOrEmpty(settings.TableServiceUri)
                 ? new TableServiceClient(new Uri(settings.TableServiceUri), AzureCredentials.Create(settings.ManagedIdentityClientId), clientOptions)
                 : throw new InvalidOperationException($"Set {StorageOptions.SectionName}:ConnectionString or {StorageOptions.SectionName}:TableServiceUri.");
@@ -36,6 +33,7 @@ internal sealed class StorageTables
         Keys = Service.GetTableClient(prefix + "keys");
         Index = Service.GetTableClient(prefix + "keyindex");
         Usage = Service.GetTableClient(prefix + "keyusage");
+        UsageDays = Service.GetTableClient(prefix + "keyusagedays");
         Outbox = Service.GetTableClient(prefix + "keyoutbox");
         Expiry = Service.GetTableClient(prefix + "keyexpiry");
     }
@@ -44,6 +42,8 @@ internal sealed class StorageTables
     public TableClient Keys { get; }
     public TableClient Index { get; }
     public TableClient Usage { get; }
+    /// <summary>Which keys have usage rows on which day, for the retention cleanup (see UsageDayIndex).</summary>
+    public TableClient UsageDays { get; }
     /// <summary>Pointers to audit events not yet published (one partition, see EventOutbox).</summary>
     public TableClient Outbox { get; }
     /// <summary>Keys by UTC expiry date (see ExpiryIndex).</summary>
@@ -60,7 +60,7 @@ internal sealed class StorageTables
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync(),
-            Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
+            UsageDays.CreateIfNotExistsAsync(), Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
     }
 }
 

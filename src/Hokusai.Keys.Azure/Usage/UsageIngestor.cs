@@ -15,7 +15,8 @@ public sealed record IngestResult(string BatchId, int Events, int Keys, int Writ
 
 /// <summary>
 /// Folds a usage message into hourly aggregates per key (table <c>{prefix}keyusage</c>: PartitionKey = key id,
-/// RowKey <c>h_{yyyyMMddHH}</c>) and updates the keys' <c>LastUsedAt</c>. The one handler of the Functions queue
+/// RowKey <c>h_{yyyyMMddHH}</c>) and updates the keys' <c>LastUsedAt</c>. A key's first row of a day is indexed by day
+/// first (<see cref="UsageDayIndex"/>), so the retention cleanup (<see cref="UsageRetentionSweeper"/>) can find it. The one handler of the Functions queue
 /// trigger and of the server's queue consumer.
 /// <para>
 /// Exactly-once effect over at-least-once delivery: each key's part of a message is one transaction of its partition
@@ -34,15 +35,17 @@ public sealed partial class UsageIngestor
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private readonly StorageTables _tables;
+    private readonly UsageDayIndex _days;
     private readonly TimeProvider _time;
     private readonly ILogger<UsageIngestor> _logger;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUsedWritten = new(StringComparer.Ordinal);
     private long _aggregateWrites;
     private long _lastUsedWrites;
 
-    internal UsageIngestor(StorageTables tables, TimeProvider time, ILogger<UsageIngestor> logger)
+    internal UsageIngestor(StorageTables tables, UsageDayIndex days, TimeProvider time, ILogger<UsageIngestor> logger)
     {
         _tables = tables;
+        _days = days;
         _time = time;
         _logger = logger;
     }
@@ -193,6 +196,8 @@ public sealed partial class UsageIngestor
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag));
             }
             TableLimits.EnsureTransaction(actions);
+            var newHours = hours.Where((_, i) => !reads[i].HasValue).Select(h => h.Hour).ToList();
+            if (newHours.Count > 0) await _days.EnsureIndexedAsync(keyId, newHours, cancellationToken);
             try
             {
                 await _tables.Usage.SubmitTransactionAsync(actions, cancellationToken);

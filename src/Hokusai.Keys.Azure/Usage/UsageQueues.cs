@@ -20,12 +20,9 @@ public sealed class UsageQueues
     {
         var settings = storage.Value;
         var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        clientOptions.Retry.MaxRetries = 3;
-        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        StorageRetry.Configure(clientOptions.Retry, settings);
         var service = !string.IsNullOrEmpty(settings.ConnectionString)
-            ? new QueueServiceClient(settings.ConnectionString, clientOptions)
+            ? StorageConnectionStrings.Create(() => new QueueServiceClient(settings.ConnectionString, clientOptions))
             : !string.IsNullOrEmpty(settings.QueueServiceUri)
                 ? new QueueServiceClient(new Uri(settings.QueueServiceUri), AzureCredentials.Create(settings.ManagedIdentityClientId), clientOptions)
                 : throw new InvalidOperationException($"Set {StorageOptions.SectionName}:ConnectionString or {StorageOptions.SectionName}:QueueServiceUri.");

@@ -82,6 +82,9 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
     public async Task<ApiKeyRecord> GetAsync(string keyId, Caller caller, CancellationToken cancellationToken) =>
         (await GetVisibleAsync(keyId, caller, cancellationToken)).Record;
 
+    /// <summary>Most listing rows one page request reads, whatever its filter matches.</summary>
+    public const int MaxRowsScannedPerPage = 100;
+
     public async Task<KeyListResult> ListAsync(string? owner, string? status, int? limit, string? cursor, Caller caller, CancellationToken cancellationToken)
     {
         var errors = new KeyRules.Errors();
@@ -105,20 +108,31 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var now = time.GetUtcNow();
         var items = new List<ListedKey>(pageSize + 1);
         var hasMore = true;
-        while (items.Count <= pageSize && hasMore)
+        var scanned = 0;
+        // A filter that matches few keys must not read an owner's whole listing in one request: past the scan bound the
+        // page ends early (fewer items than the limit, even none) with a cursor after the last row read.
+        while (items.Count <= pageSize && hasMore && scanned < MaxRowsScannedPerPage)
         {
-            var page = await store.ListAsync(listOwner, position, pageSize + 1, cancellationToken);
+            var page = await store.ListAsync(listOwner, position, Math.Min(pageSize + 1, MaxRowsScannedPerPage - scanned), cancellationToken);
             foreach (var listed in page.Items)
             {
+                scanned++;
                 position = listed.Position;
                 if (KeyAuthority.CanSee(caller, listed.Record) && (statusFilter is null || listed.Record.StatusAt(now) == statusFilter)) items.Add(listed);
                 if (items.Count > pageSize) break;
             }
             hasMore = page.HasMore;
         }
-        var more = items.Count > pageSize;
-        if (more) items.RemoveAt(items.Count - 1);
-        var next = more ? KeyListCursor.Encode(items[^1].Position) : null;
+        string? next = null;
+        if (items.Count > pageSize)
+        {
+            items.RemoveAt(items.Count - 1);
+            next = KeyListCursor.Encode(items[^1].Position);
+        }
+        else if (hasMore && position is not null)
+        {
+            next = KeyListCursor.Encode(position);
+        }
         return new KeyListResult(items.ConvertAll(i => i.Record), next);
     }
 
