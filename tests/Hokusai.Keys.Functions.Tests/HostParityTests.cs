@@ -68,6 +68,7 @@ public class HostParityTests
         {
             ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
             ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
+            ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
         });
         builder.ConfigureHokusaiFunctions();
         using var host = builder.Build();
