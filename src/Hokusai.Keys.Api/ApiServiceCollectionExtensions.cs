@@ -26,6 +26,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ValidationApi>();
         services.TryAddSingleton<SystemApi>();
         services.TryAddSingleton<UsageApi>();
+        services.TryAddSingleton<ApiInvoker>();
         return services;
     }
 }

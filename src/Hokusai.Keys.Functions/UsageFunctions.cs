@@ -10,11 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace Hokusai.Keys.Functions;
 
 /// <summary>Usage: the report route and the queue-triggered ingestion (same handler as the server's queue consumer).</summary>
-public sealed class UsageFunctions(UsageApi usage, UsageIngestor ingestor, UsageRetentionSweeper retention)
+public sealed class UsageFunctions(ApiInvoker api, UsageIngestor ingestor, UsageRetentionSweeper retention)
 {
     [Function("GetKeyUsage")]
     public async Task<IActionResult> GetKeyUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.KeyUsage)] HttpRequest request, string id) =>
-        await usage.GetUsageAsync(request, id);
+        await api.InvokeAsync(nameof(GetKeyUsage), request, id);
 
     /// <summary>
     /// The queue is <c>Hokusai:Usage:QueueName</c> in the account of the <c>AzureWebJobsStorage</c> connection (the same

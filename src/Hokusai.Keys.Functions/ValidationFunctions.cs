@@ -7,13 +7,13 @@ using Microsoft.Azure.Functions.Worker;
 namespace Hokusai.Keys.Functions;
 
 /// <summary>Verify and gateway authorize.</summary>
-public sealed class ValidationFunctions(ValidationApi validation)
+public sealed class ValidationFunctions(ApiInvoker api)
 {
     [Function("VerifyKey")]
     public async Task<IActionResult> VerifyKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Verify)] HttpRequest request) =>
-        await validation.VerifyAsync(request);
+        await api.InvokeAsync(nameof(VerifyKey), request);
 
     [Function("Authorize")]
     public async Task<IActionResult> Authorize([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Authorize)] HttpRequest request) =>
-        await validation.AuthorizeAsync(request);
+        await api.InvokeAsync(nameof(Authorize), request);
 }

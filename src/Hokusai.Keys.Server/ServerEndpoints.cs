@@ -10,16 +10,15 @@ public static class ServerEndpoints
     {
         // Every handler is a singleton over singletons (no scoped service is registered), so the root provider serves
         // them: HttpContext.RequestServices would create and dispose a DI scope for every request, hot path included.
-        var services = app.ServiceProvider;
+        var api = app.ServiceProvider.GetRequiredService<ApiInvoker>();
         foreach (var endpoint in ApiEndpoints.All)
         {
             var pattern = "/" + ApiRoutes.Prefix + "/" + endpoint.Route;
-            var handler = endpoint.Handler;
             // Delegates with a CancellationToken (not bare RequestDelegates) so the OpenAPI generator describes them; the
             // ApiResult they return is an IResult, which minimal APIs execute as is.
             var builder = endpoint.HasId
-                ? app.MapMethods(pattern, [endpoint.Method], (HttpContext context, string id, CancellationToken _) => handler(services, context.Request, id))
-                : app.MapMethods(pattern, [endpoint.Method], (HttpContext context, CancellationToken _) => handler(services, context.Request, null));
+                ? app.MapMethods(pattern, [endpoint.Method], (HttpContext context, string id, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, id))
+                : app.MapMethods(pattern, [endpoint.Method], (HttpContext context, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, null));
             builder.WithName(endpoint.Name);
             if (endpoint.Body is not null) builder.WithMetadata(new JsonBodyMetadata(endpoint.Body, endpoint.BodyRequired));
             endpoint.Describe(builder);

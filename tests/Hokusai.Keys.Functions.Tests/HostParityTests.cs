@@ -78,7 +78,56 @@ public class HostParityTests
     }
 
     [Fact]
+    public void Each_function_declares_the_method_and_route_of_its_table_entry()
+    {
+        foreach (var function in JsonNode.Parse(File.ReadAllText(MetadataPath()))!.AsArray())
+        {
+            var trigger = function!["bindings"]!.AsArray().First(b => b!["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.OrdinalIgnoreCase))!;
+            if (!string.Equals(trigger["type"]!.GetValue<string>(), "httpTrigger", StringComparison.OrdinalIgnoreCase)) continue;
+            var name = function["name"]!.GetValue<string>();
+            var endpoint = ApiEndpoints.All.Single(e => e.Name == name);
+            Assert.Equal(endpoint.Route, trigger["route"]!.GetValue<string>());
+            Assert.Equal([endpoint.Method], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()));
+        }
+    }
+
+    [Fact]
+    public async Task Each_function_of_an_authenticated_route_refuses_an_unauthenticated_request()
+    {
+        using var host = BuildFunctionsHost();
+        var authenticated = ApiEndpoints.All.Where(e => e.Auth is not null).Select(e => e.Name).ToHashSet();
+        var checkedNames = new List<string>();
+        foreach (var type in FunctionClasses())
+        {
+            var instance = ActivatorUtilities.CreateInstance(host.Services, type);
+            foreach (var method in type.GetMethods())
+            {
+                if (method.GetCustomAttribute<FunctionAttribute>() is not { } function || !authenticated.Contains(function.Name)) continue;
+                var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = host.Services };
+                var arguments = method.GetParameters().Select(p => p.ParameterType == typeof(Microsoft.AspNetCore.Http.HttpRequest) ? context.Request : (object)"AAAAAAAAAAAAAAAA").ToArray();
+                var result = await (Task<Microsoft.AspNetCore.Mvc.IActionResult>)method.Invoke(instance, arguments)!;
+                await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext { HttpContext = context });
+                Assert.True(context.Response.StatusCode == 401, $"{function.Name} answered {context.Response.StatusCode} without a key");
+                checkedNames.Add(function.Name);
+            }
+        }
+        Assert.Equal(authenticated.Order(), checkedNames.Order());
+    }
+
+    [Fact]
     public void The_functions_host_builds_and_resolves_every_function_class()
+    {
+        using var host = BuildFunctionsHost();
+        var functionClasses = FunctionClasses();
+        Assert.NotEmpty(functionClasses);
+        foreach (var type in functionClasses)
+            Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+    }
+
+    private static List<Type> FunctionClasses() => typeof(FunctionsHostSetup).Assembly.GetTypes()
+        .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null)).ToList();
+
+    private static Microsoft.Extensions.Hosting.IHost BuildFunctionsHost()
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -88,13 +137,7 @@ public class HostParityTests
             ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
         });
         builder.ConfigureHokusaiFunctions();
-        using var host = builder.Build();
-
-        var functionClasses = typeof(FunctionsHostSetup).Assembly.GetTypes()
-            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null)).ToList();
-        Assert.NotEmpty(functionClasses);
-        foreach (var type in functionClasses)
-            Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+        return builder.Build();
     }
 
     /// <summary>

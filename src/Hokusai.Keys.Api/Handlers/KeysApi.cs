@@ -7,98 +7,82 @@ using Microsoft.AspNetCore.Http;
 
 namespace Hokusai.Keys.Api.Handlers;
 
-/// <summary>The key-management routes. Each method is the one implementation both hosts call.</summary>
-public sealed class KeysApi(ManagementAuthenticator auth, KeyManagementService keys, IKeyStore store, TimeProvider time, ApiErrorBoundary boundary)
+/// <summary>
+/// The key-management routes: each method turns one authenticated request into a call of
+/// <see cref="KeyManagementService"/> and its answer into a response. <see cref="ApiInvoker"/> authenticates first.
+/// </summary>
+public sealed class KeysApi(KeyManagementService keys, TimeProvider time)
 {
-    public const int MaxEventPageSize = 100;
-
-    public Task<ApiResult> CreateKeyAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> CreateKeyAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Write);
-        if (problem is not null) return problem;
-        var body = await RequestBody.ReadAsync<CreateKeyRequest>(request, required: true, ct);
+        var body = await RequestBody.ReadAsync<CreateKeyRequest>(call.Request, required: true, call.Aborted);
         if (body.Problem is not null) return body.Problem;
 
-        var created = await keys.CreateAsync(body.Value!, caller!, ct);
+        var created = await keys.CreateAsync(body.Value!, call.Authenticated, call.Aborted);
         var resource = KeyResource.From(created.Record, time.GetUtcNow()) with { Key = created.Key.Plaintext };
         return ApiResult.Json(StatusCodes.Status201Created, resource)
             .WithHeader("Location", $"/api/keys/{created.Record.Id}")
             .WithHeader("Cache-Control", "no-store");
-    });
+    }
 
-    public Task<ApiResult> ListKeysAsync(HttpRequest request) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> ListKeysAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Read);
-        if (problem is not null) return problem;
-        var query = request.Query;
-        int? limit = null;
-        if (query.TryGetValue("limit", out var limitText))
-        {
-            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                return Problems.Invalid("limit", $"must be 1–{KeyManagementService.MaxPageSize}");
-            limit = parsed;
-        }
-        var page = await keys.ListAsync(Single(query, "owner"), Single(query, "status"), limit, Single(query, "cursor"), caller!, ct);
+        var query = call.Request.Query;
+        if (!TryParseLimit(query, KeyManagementService.MaxPageSize, out var limit)) return Problems.Invalid("limit", $"must be 1–{KeyManagementService.MaxPageSize}");
+        var page = await keys.ListAsync(Single(query, "owner"), Single(query, "status"), limit, Single(query, "cursor"), call.Authenticated, call.Aborted);
         var now = time.GetUtcNow();
         return ApiResult.Json(StatusCodes.Status200OK, new KeyListResponse(page.Items.Select(k => KeyResource.From(k, now)).ToList(), page.NextCursor));
-    });
+    }
 
-    public Task<ApiResult> GetKeyAsync(HttpRequest request, string id) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> GetKeyAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Read);
-        if (problem is not null) return problem;
-        var record = await keys.GetAsync(id, caller!, ct);
+        var record = await keys.GetAsync(call.KeyId, call.Authenticated, call.Aborted);
         return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow()));
-    });
+    }
 
-    public Task<ApiResult> UpdateKeyAsync(HttpRequest request, string id) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> UpdateKeyAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Write);
-        if (problem is not null) return problem;
-        var body = await RequestBody.ReadAsync<UpdateKeyRequest>(request, required: true, ct);
+        var body = await RequestBody.ReadAsync<UpdateKeyRequest>(call.Request, required: true, call.Aborted);
         if (body.Problem is not null) return body.Problem;
-        var record = await keys.UpdateAsync(id, body.Value!, caller!, ct);
+        var record = await keys.UpdateAsync(call.KeyId, body.Value!, call.Authenticated, call.Aborted);
         return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow()));
-    });
+    }
 
-    public Task<ApiResult> RevokeKeyAsync(HttpRequest request, string id) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> RevokeKeyAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Write);
-        if (problem is not null) return problem;
-        var record = await keys.RevokeAsync(id, caller!, ct);
+        var record = await keys.RevokeAsync(call.KeyId, call.Authenticated, call.Aborted);
         return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow()));
-    });
+    }
 
-    public Task<ApiResult> RotateKeyAsync(HttpRequest request, string id) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> RotateKeyAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Write);
-        if (problem is not null) return problem;
-        var body = await RequestBody.ReadAsync<RotateKeyRequest>(request, required: false, ct);
+        var body = await RequestBody.ReadAsync<RotateKeyRequest>(call.Request, required: false, call.Aborted);
         if (body.Problem is not null) return body.Problem;
-        var rotated = await keys.RotateAsync(id, body.Value ?? new RotateKeyRequest(), caller!, ct);
+        var rotated = await keys.RotateAsync(call.KeyId, body.Value ?? new RotateKeyRequest(), call.Authenticated, call.Aborted);
         var now = time.GetUtcNow();
         var response = new RotateKeyResponse(KeyResource.From(rotated.Record, now) with { Key = rotated.Key.Plaintext }, KeyResource.From(rotated.Previous, now));
         return ApiResult.Json(StatusCodes.Status201Created, response)
             .WithHeader("Location", $"/api/keys/{rotated.Record.Id}")
             .WithHeader("Cache-Control", "no-store");
-    });
+    }
 
-    public Task<ApiResult> ListKeyEventsAsync(HttpRequest request, string id) => boundary.RunAsync(request, async ct =>
+    public async Task<ApiResult> ListKeyEventsAsync(ApiCall call)
     {
-        var (caller, problem) = await auth.AuthenticateAsync(request, Access.Read);
-        if (problem is not null) return problem;
-        await keys.GetAsync(id, caller!, ct); // visibility: another owner's key is 404
-        var limit = 50;
-        if (request.Query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxEventPageSize))
-            return Problems.Invalid("limit", $"must be 1–{MaxEventPageSize}");
-        var cursorText = Single(request.Query, "cursor");
-        if (!KeyListCursor.TryDecode(cursorText, out var position))
-            return Problems.Invalid("cursor", "is not a cursor this API returned");
-        var (items, next) = await store.ListEventsAsync(id, position, limit, ct);
-        return ApiResult.Json(StatusCodes.Status200OK,
-            new KeyEventListResponse(items.Select(KeyEventResource.From).ToList(), next is null ? null : KeyListCursor.Encode(next)));
-    });
+        var query = call.Request.Query;
+        if (!TryParseLimit(query, KeyManagementService.MaxEventPageSize, out var limit))
+            return Problems.Invalid("limit", $"must be 1–{KeyManagementService.MaxEventPageSize}");
+        var page = await keys.ListEventsAsync(call.KeyId, limit, Single(query, "cursor"), call.Authenticated, call.Aborted);
+        return ApiResult.Json(StatusCodes.Status200OK, new KeyEventListResponse(page.Items.Select(KeyEventResource.From).ToList(), page.NextCursor));
+    }
+
+    private static bool TryParseLimit(IQueryCollection query, int max, out int? limit)
+    {
+        limit = null;
+        if (!query.TryGetValue("limit", out var text)) return true;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)) return false;
+        limit = parsed;
+        return parsed <= max;
+    }
 
     private static string? Single(IQueryCollection query, string name) => query.TryGetValue(name, out var values) ? values[0] : null;
 }

@@ -11,6 +11,8 @@ public sealed record RotatedKey(ApiKeyRecord Record, GeneratedApiKey Key, ApiKey
 
 public sealed record KeyListResult(IReadOnlyList<ApiKeyRecord> Items, string? NextCursor);
 
+public sealed record KeyEventPage(IReadOnlyList<KeyEvent> Items, string? NextCursor);
+
 /// <summary>
 /// Create, read, list, update, revoke and rotate keys, with audit events. Every change is checked against what the
 /// caller holds (<see cref="KeyAuthority"/>).
@@ -19,6 +21,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
+    public const int MaxEventPageSize = 100;
 
     /// <summary>
     /// A successor still pending this long after it was written belongs to a rotation that died between linking and
@@ -134,6 +137,20 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             next = KeyListCursor.Encode(position);
         }
         return new KeyListResult(items.ConvertAll(i => i.Record), next);
+    }
+
+    /// <summary>The key's audit events, newest first, for a caller that may see the key.</summary>
+    public async Task<KeyEventPage> ListEventsAsync(string keyId, int? limit, string? cursor, Caller caller, CancellationToken cancellationToken)
+    {
+        var errors = new KeyRules.Errors();
+        var pageSize = limit ?? DefaultPageSize;
+        if (pageSize is < 1 or > MaxEventPageSize) errors.Add("limit", $"must be 1–{MaxEventPageSize}");
+        if (!KeyListCursor.TryDecode(cursor, out var position)) errors.Add("cursor", "is not a cursor this API returned");
+        errors.ThrowIfAny();
+
+        await GetVisibleAsync(keyId, caller, cancellationToken);
+        var (items, next) = await store.ListEventsAsync(keyId, position, pageSize, cancellationToken);
+        return new KeyEventPage(items, next is null ? null : KeyListCursor.Encode(next));
     }
 
     public Task<ApiKeyRecord> UpdateAsync(string keyId, UpdateKeyRequest request, Caller caller, CancellationToken cancellationToken) =>

@@ -1,0 +1,4 @@
+namespace Hokusai.Keys.Usage;
+
+/// <summary>Verifications starting in [start, start + 1 hour/day): total, allowed (VALID), denied per code, summed cost.</summary>
+public sealed record UsageBucket(DateTimeOffset Start, long Total, long Allowed, IReadOnlyDictionary<string, long> Denied, long Cost);
