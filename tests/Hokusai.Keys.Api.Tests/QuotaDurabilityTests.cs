@@ -1,17 +1,21 @@
 using System.Text.Json.Nodes;
 using Hokusai.Keys.Testing;
-using StackExchange.Redis;
 
 namespace Hokusai.Keys.Api.Tests;
 
 /// <summary>Redis is a cache: a quota counter lost with every Redis key is rebuilt from the durable usage aggregates.</summary>
 public sealed class QuotaDurabilityTests
 {
-    [Fact]
-    public async Task A_used_up_quota_stays_used_up_when_Redis_loses_every_key_and_counts_the_whole_rotation_chain()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_used_up_quota_stays_used_up_when_Redis_loses_every_key_and_counts_the_whole_rotation_chain(RedisTopology topology)
     {
-        using var redis = await RedisInstance.StartAsync(); // its own: FLUSHALL must not touch other tests
-        var group = (await ServerGroup.CreateAsync(redis)).With("Hokusai:Usage:FlushIntervalMilliseconds", "50");
+        // Its own Redis: FLUSHALL must not touch other tests.
+        using var single = topology == RedisTopology.SingleNode ? await RedisInstance.StartAsync() : null;
+        using var cluster = topology == RedisTopology.Cluster ? await RedisCluster.StartAsync() : null;
+        var group = (single is not null ? await ServerGroup.CreateAsync(single) : await ServerGroup.CreateAsync(cluster!))
+            .With("Hokusai:Usage:FlushIntervalMilliseconds", "50");
         using var server = group.StartServer();
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var client = server.Client();
@@ -37,8 +41,8 @@ public sealed class QuotaDurabilityTests
         }
         Assert.True(ingested, "usage events were not ingested within 10 s");
 
-        await using (var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true"))
-            await connection.GetServer(connection.GetEndPoints()[0]).FlushAllDatabasesAsync();
+        if (cluster is not null) await cluster.FlushAllAsync();
+        else await single!.FlushAllAsync();
 
         var check = await VerifyAsync(newKey, 0);
         Assert.Equal("VALID", check["code"]!.GetValue<string>()); // a cost-0 check fits, and reports the rebuilt count

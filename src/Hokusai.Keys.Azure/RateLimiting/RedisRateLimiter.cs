@@ -241,18 +241,48 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One batch: its claims grouped by hash slot (every key of a claim carries the claim's <c>{LimitsId}</c> hash tag),
+    /// one script call per slot, all in parallel. On a single node every key is in one group, so a batch stays one call;
+    /// on a cluster a script never touches two slots (CROSSSLOT), and claims on one quota keep their order.
+    /// </summary>
     private async Task ExecuteAsync(List<Pending> batch)
     {
         try
         {
+            var connection = await _redis.GetAsync();
             var now = _time.GetUtcNow();
+            var slots = new Dictionary<int, List<Pending>>();
+            foreach (var pending in batch)
+            {
+                var slot = connection.HashSlot(RateKey(pending.Request.LimitsId));
+                if (!slots.TryGetValue(slot, out var group)) slots[slot] = group = [];
+                group.Add(pending);
+            }
+            if (slots.Count == 1) await ExecuteSlotAsync(connection, batch, now);
+            else await Task.WhenAll(slots.Values.Select(group => ExecuteSlotAsync(connection, group, now)));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            RedisDown(ex, batch);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task ExecuteSlotAsync(IConnectionMultiplexer connection, List<Pending> batch, DateTimeOffset now)
+    {
+        try
+        {
             var keys = new RedisKey[batch.Count * 2];
             var args = new RedisValue[batch.Count * ArgsPerItem];
             for (var i = 0; i < batch.Count; i++)
             {
                 var r = batch[i].Request;
-                keys[2 * i] = _prefix + "rl:" + r.LimitsId;
-                keys[2 * i + 1] = r.Quota is { } q ? $"{_prefix}q:{r.LimitsId}:{q.PeriodStart(now).UtcTicks}" : _prefix + "q:none";
+                keys[2 * i] = RateKey(r.LimitsId);
+                keys[2 * i + 1] = QuotaKey(r.LimitsId, r.Quota, now);
                 var a = i * ArgsPerItem;
                 args[a] = r.Rate is null ? 0 : 1;
                 args[a + 1] = r.Rate?.Limit ?? 1;
@@ -264,7 +294,6 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
                 // A seed rebuilt for another period (the period ended meanwhile) is not used: the script asks again.
                 args[a + 7] = r.Quota is { } seedQuota && batch[i].SeedPeriod == seedQuota.PeriodStart(now) ? batch[i].Seed : -1;
             }
-            var connection = await _redis.GetAsync();
             var results = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
             for (var i = 0; i < batch.Count; i++)
             {
@@ -274,20 +303,29 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Volatile.Write(ref _breakerClosesAt, Stopwatch.GetTimestamp() + (long)(BreakerOpenFor.TotalSeconds * Stopwatch.Frequency));
-            _metrics.DependencyError("redis");
-            LogRedisDown(_logger, ex.GetType().Name, _options.FailureMode, batch.Count);
-            foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
+            RedisDown(ex, batch);
         }
         catch (Exception ex)
         {
             foreach (var pending in batch) pending.Completion.TrySetException(ex);
         }
-        finally
-        {
-            _inFlight.Release();
-        }
     }
+
+    private void RedisDown(Exception ex, List<Pending> batch)
+    {
+        Volatile.Write(ref _breakerClosesAt, Stopwatch.GetTimestamp() + (long)(BreakerOpenFor.TotalSeconds * Stopwatch.Frequency));
+        _metrics.DependencyError("redis");
+        LogRedisDown(_logger, ex.GetType().Name, _options.FailureMode, batch.Count);
+        foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
+    }
+
+    // Key layout (docs/rate-limits.md): the hash tag {LimitsId} keeps a rotation chain's bucket and quota counters in one
+    // slot, so one claim's keys never span slots. A claim without a quota passes a placeholder in the same slot (never written).
+    private RedisKey RateKey(string limitsId) => $"{_prefix}rl:{{{limitsId}}}";
+
+    private RedisKey QuotaKey(string limitsId, QuotaPolicy? quota, DateTimeOffset now) => quota is null
+        ? $"{_prefix}q:{{{limitsId}}}:none"
+        : $"{_prefix}q:{{{limitsId}}}:{quota.PeriodStart(now).UtcTicks}";
 
     private const int QuotaCounterMissing = 3;
 
