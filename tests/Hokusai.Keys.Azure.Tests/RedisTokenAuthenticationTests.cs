@@ -51,6 +51,10 @@ public sealed class RedisTokenAuthenticationTests
         Assert.Equal(ObjectId, (string?)await server.ExecuteAsync("ACL", "WHOAMI"));
         await multiplexer.GetDatabase().StringSetAsync("auth:probe", "1");
         var clientId = (long)await server.ExecuteAsync("CLIENT", "ID");
+        // Subscriptions (the backplane) ride on the same connection, so the renewal's AUTH covers them too.
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal("auth:channel"), (_, message) => received.TrySetResult(message!));
+        Assert.Equal(1, await ConnectionsOfAsync(adminServer, ObjectId));
 
         // Rotate: only the next token is accepted from now on; live connections stay signed in (as in Azure until expiry).
         var next = credential.Peek();
@@ -67,6 +71,8 @@ public sealed class RedisTokenAuthenticationTests
         Assert.Equal(clientId, (long)await server.ExecuteAsync("CLIENT", "ID"));
         Assert.Equal("1", (string?)await multiplexer.GetDatabase().StringGetAsync("auth:probe"));
         Assert.Equal(ObjectId, (string?)await server.ExecuteAsync("ACL", "WHOAMI"));
+        await adminServer.Multiplexer.GetSubscriber().PublishAsync(RedisChannel.Literal("auth:channel"), "after renewal");
+        Assert.Equal("after renewal", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
 
         // A dropped connection comes back with the renewed token (the first one is refused by now).
         var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -94,6 +100,9 @@ public sealed class RedisTokenAuthenticationTests
         var multiplexer = await connection.GetAsync();
         Assert.Equal(ObjectId, (string?)await multiplexer.GetServer(multiplexer.GetEndPoints()[0]).ExecuteAsync("ACL", "WHOAMI"));
     }
+
+    private static async Task<int> ConnectionsOfAsync(IServer admin, string user) =>
+        ((string?)await admin.ExecuteAsync("CLIENT", "LIST") ?? "").Split('\n').Count(line => line.Contains($" user={user} ", StringComparison.Ordinal));
 
     private static (long Calls, long Failed) AuthCalls(IServer admin)
     {

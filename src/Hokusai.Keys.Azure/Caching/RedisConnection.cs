@@ -58,7 +58,8 @@ public sealed class RedisConnection : IAsyncDisposable
     {
         var configuration = string.IsNullOrWhiteSpace(_settings.HostName)
             ? ConfigurationOptions.Parse(_settings.ConnectionString!)
-            : new ConfigurationOptions { EndPoints = { { _settings.HostName, _settings.Port } }, Ssl = true };
+            // SslHost: with OSS clustering the shards are announced by address; the certificate names the host.
+            : new ConfigurationOptions { EndPoints = { { _settings.HostName, _settings.Port } }, Ssl = true, SslHost = _settings.HostName };
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = _settings.TimeoutMilliseconds * 4;
         configuration.SyncTimeout = _settings.TimeoutMilliseconds;
@@ -67,6 +68,9 @@ public sealed class RedisConnection : IAsyncDisposable
         configuration.ReconnectRetryPolicy = new LinearRetry(500);
         if (_authentication is not null)
         {
+            // RESP3: subscriptions (the backplane) share the interactive connection, so the AUTH of a renewal reaches them
+            // too; under RESP2 a subscribed connection refuses AUTH and would be dropped when its token expires.
+            configuration.Protocol = RedisProtocol.Resp3;
             try
             {
                 await _authentication.SignInAsync(configuration, CancellationToken.None);
