@@ -248,6 +248,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     /// </summary>
     private async Task ExecuteAsync(List<Pending> batch)
     {
+        var released = false;
         try
         {
             var connection = await _redis.GetAsync();
@@ -259,8 +260,16 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
                 if (!slots.TryGetValue(slot, out var group)) slots[slot] = group = [];
                 group.Add(pending);
             }
-            if (slots.Count == 1) await ExecuteSlotAsync(connection, batch, now);
-            else await Task.WhenAll(slots.Values.Select(group => ExecuteSlotAsync(connection, group, now)));
+            if (slots.Count == 1)
+            {
+                await ExecuteSlotAsync(connection, batch, now);
+                return;
+            }
+            // A cluster: claims rarely share a slot, so waiting for this batch would not make the next one larger, only
+            // later. The next batch goes at once; the calls are pipelined on the shards' connections.
+            _inFlight.Release();
+            released = true;
+            await Task.WhenAll(slots.Values.Select(group => ExecuteSlotAsync(connection, group, now)));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -268,7 +277,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         }
         finally
         {
-            _inFlight.Release();
+            if (!released) _inFlight.Release();
         }
     }
 
