@@ -244,7 +244,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     /// <summary>
     /// One batch: its claims grouped by hash slot (every key of a claim carries the claim's <c>{LimitsId}</c> hash tag),
     /// one script call per slot, all in parallel. On a single node every key is in one group, so a batch stays one call;
-    /// on a cluster a script never touches two slots (CROSSSLOT), and claims on one quota keep their order.
+    /// on a cluster a script never touches two slots (CROSSSLOT), and the claims of a batch on one quota keep their order.
     /// </summary>
     private async Task ExecuteAsync(List<Pending> batch)
     {
