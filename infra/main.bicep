@@ -13,25 +13,16 @@ param environmentName string
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
 
-@description('Azure Cache for Redis SKU name.')
-@allowed([
-  'Basic'
-  'Standard'
-  'Premium'
-])
-param redisSkuName string = 'Basic'
+@description('Azure Managed Redis SKU (Balanced_B0 is the smallest; docs/deploy.md).')
+param redisSkuName string = 'Balanced_B0'
 
-@description('Azure Cache for Redis SKU family: C for Basic/Standard, P for Premium.')
+@description('Azure Managed Redis clustering policy (docs/deploy.md): NoCluster can be changed later, the others cannot.')
 @allowed([
-  'C'
-  'P'
+  'NoCluster'
+  'OSSCluster'
+  'EnterpriseCluster'
 ])
-param redisSkuFamily string = 'C'
-
-@description('Azure Cache for Redis capacity (0 = C0, the smallest).')
-@minValue(0)
-@maxValue(6)
-param redisSkuCapacity int = 0
+param redisClusteringPolicy string = 'NoCluster'
 
 @description('Function instance memory in MB (Flex Consumption: 512, 2048 or 4096).')
 @allowed([
@@ -99,8 +90,8 @@ module redis 'modules/redis.bicep' = {
     location: location
     tags: tags
     skuName: redisSkuName
-    skuFamily: redisSkuFamily
-    skuCapacity: redisSkuCapacity
+    clusteringPolicy: redisClusteringPolicy
+    principalId: identity.outputs.principalId
   }
 }
 
@@ -122,7 +113,6 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     principalId: identity.outputs.principalId
-    redisName: redis.outputs.name
     cachePepper: cachePepper
   }
 }
@@ -142,7 +132,8 @@ module functionApp 'modules/functionapp.bicep' = {
     storageQueueEndpoint: storage.outputs.queueEndpoint
     storageTableEndpoint: storage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
-    redisConnectionStringSecretUri: keyVault.outputs.redisConnectionStringSecretUri
+    redisHostName: redis.outputs.hostName
+    redisPort: redis.outputs.port
     cachePepperSecretUri: keyVault.outputs.cachePepperSecretUri
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     serviceBusTopicName: serviceBus.outputs.topicName

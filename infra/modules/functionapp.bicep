@@ -1,5 +1,5 @@
 // Function app on the Flex Consumption plan (FC1), .NET 10 isolated worker, running as a user-assigned identity.
-// Every connection is identity-based; the two secrets (cache pepper, Redis connection string) are Key Vault references.
+// Every connection is identity-based (Redis included); the one secret (cache pepper) is a Key Vault reference.
 
 @description('Name of the function app.')
 param name string
@@ -37,8 +37,11 @@ param storageTableEndpoint string
 @description('Application Insights connection string (not a secret: ingestion requires an Entra token).')
 param appInsightsConnectionString string
 
-@description('Key Vault secret URI of the Redis connection string.')
-param redisConnectionStringSecretUri string
+@description('Host name of the Azure Managed Redis cluster.')
+param redisHostName string
+
+@description('TLS port of the Azure Managed Redis database.')
+param redisPort int
 
 @description('Key Vault secret URI of the cache pepper.')
 param cachePepperSecretUri string
@@ -202,8 +205,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Hokusai__Storage__ManagedIdentityClientId: identityClientId
     Hokusai__Storage__TablePrefix: tablePrefix
 
-    // Hokusai:Redis
-    Hokusai__Redis__ConnectionString: '@Microsoft.KeyVault(SecretUri=${redisConnectionStringSecretUri})'
+    // Hokusai:Redis — Entra ID sign-in with the identity (no connection string, no password).
+    Hokusai__Redis__HostName: redisHostName
+    Hokusai__Redis__Port: string(redisPort)
+    Hokusai__Redis__ManagedIdentityClientId: identityClientId
     Hokusai__Redis__KeyPrefix: redisKeyPrefix
     Hokusai__Redis__TimeoutMilliseconds: string(redisTimeoutMilliseconds)
 

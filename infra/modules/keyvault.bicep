@@ -1,5 +1,5 @@
-// Key Vault (RBAC mode) with the secrets the app reads through Key Vault references:
-// the cache pepper and the Redis connection string (built here from the cache's access key).
+// Key Vault (RBAC mode) with the secret the app reads through a Key Vault reference: the cache pepper.
+// Redis has no secret: the app signs in to Azure Managed Redis with its identity (redis.bicep).
 
 @description('Name of the vault (3-24 characters).')
 @minLength(3)
@@ -15,9 +15,6 @@ param tags object
 @description('Principal id of the function app identity (gets Key Vault Secrets User on this vault).')
 param principalId string
 
-@description('Name of the existing Azure Cache for Redis whose connection string is stored.')
-param redisName string
-
 @description('Value of the cache pepper secret (at least 32 characters).')
 @secure()
 @minLength(32)
@@ -29,10 +26,6 @@ param cachePepper string
 param softDeleteRetentionInDays int = 7
 
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
-
-resource redis 'Microsoft.Cache/redis@2024-11-01' existing = {
-  name: redisName
-}
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
@@ -67,15 +60,6 @@ resource pepperSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   }
 }
 
-resource redisSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
-  parent: vault
-  name: 'redis-connection-string'
-  properties: {
-    value: '${redis.properties.hostName}:${redis.properties.sslPort},ssl=true,password=${redis.listKeys().primaryKey},abortConnect=false'
-    contentType: 'text/plain'
-  }
-}
-
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, principalId, keyVaultSecretsUserRoleId)
   scope: vault
@@ -90,4 +74,3 @@ output name string = vault.name
 output vaultUri string = vault.properties.vaultUri
 // Version-less URIs: the app follows the latest secret version (see docs/deploy.md for rotation).
 output cachePepperSecretUri string = pepperSecret.properties.secretUri
-output redisConnectionStringSecretUri string = redisSecret.properties.secretUri

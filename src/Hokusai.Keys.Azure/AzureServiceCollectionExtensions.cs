@@ -21,6 +21,8 @@ public static class AzureServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton<StorageTables>();
         services.TryAddSingleton<IKeyStore, TableKeyStore>();
+        // The durable copy of the quota counters (usage aggregates) the Redis limiter rebuilds a lost counter from.
+        services.TryAddSingleton<IQuotaBaseline, TableQuotaBaseline>();
         services.AddHostedService<StorageInitializer>();
         // The outbox is part of every key write (TableKeyStore); it is inert until Service Bus is configured.
         services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.SectionName));

@@ -4,13 +4,18 @@ using Hokusai.Keys.Testing;
 
 namespace Hokusai.Keys.Api.Tests;
 
-/// <summary>Rate limits and quotas: exact across instances (Redis), headers, failure modes, failure throttling.</summary>
+/// <summary>
+/// Rate limits and quotas: exact across instances (Redis), headers, failure modes, failure throttling. The limiter's
+/// tests run on a single Redis and on a Redis Cluster.
+/// </summary>
 public class RateLimitTests
 {
-    [Fact]
-    public async Task Two_instances_together_admit_the_limit_plus_what_refilled()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Two_instances_together_admit_the_limit_plus_what_refilled(RedisTopology redis)
     {
-        var group = await ServerGroup.CreateAsync();
+        var group = await ServerGroup.CreateAsync(redis);
         using var a = group.StartServer();
         using var b = group.StartServer();
         var admin = a.Client(await a.CreateAdminKeyAsync());
@@ -30,10 +35,12 @@ public class RateLimitTests
         Assert.InRange(allowed, 100, 102 + refilled);
     }
 
-    [Fact]
-    public async Task Leased_slices_of_large_limits_never_over_admit_and_hold_back_at_most_a_slice_per_instance()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Leased_slices_of_large_limits_never_over_admit_and_hold_back_at_most_a_slice_per_instance(RedisTopology redis)
     {
-        var group = await ServerGroup.CreateAsync();
+        var group = await ServerGroup.CreateAsync(redis);
         using var a = group.StartServer();
         using var b = group.StartServer();
         var admin = a.Client(await a.CreateAdminKeyAsync());
@@ -49,10 +56,12 @@ public class RateLimitTests
         Assert.InRange(allowed, 1000 - 2 * 10, 1000 + refilled);
     }
 
-    [Fact]
-    public async Task Refused_requests_carry_an_accurate_Retry_After_and_succeed_after_it()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Refused_requests_carry_an_accurate_Retry_After_and_succeed_after_it(RedisTopology redis)
     {
-        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        using var server = (await ServerGroup.CreateAsync(redis)).StartServer();
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var (_, key) = await admin.CreateKeyAsync(new { name = "slow refill", rateLimit = new { limit = 2, windowSeconds = 10 } }); // one token per 5 s
         var client = server.Client(key);
@@ -73,10 +82,12 @@ public class RateLimitTests
         Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
     }
 
-    [Fact]
-    public async Task Headers_and_body_agree()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Headers_and_body_agree(RedisTopology redis)
     {
-        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        using var server = (await ServerGroup.CreateAsync(redis)).StartServer();
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var (_, key) = await admin.CreateKeyAsync(new
         {
@@ -104,10 +115,12 @@ public class RateLimitTests
         Assert.StartsWith("\"rate\";r=6;", authorize.Headers.GetValues("RateLimit").Single());
     }
 
-    [Fact]
-    public async Task A_quota_admits_exactly_its_limit_and_a_rotation_continues_the_count()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_quota_admits_exactly_its_limit_and_a_rotation_continues_the_count(RedisTopology redis)
     {
-        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        using var server = (await ServerGroup.CreateAsync(redis)).StartServer();
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var client = server.Client();
         var (oldId, oldKey) = await admin.CreateKeyAsync(new { name = "metered", quota = new { limit = 50, period = "day" } });
@@ -129,10 +142,12 @@ public class RateLimitTests
         Assert.Equal(["VALID", "VALID", "QUOTA_EXCEEDED", "QUOTA_EXCEEDED"], next);
     }
 
-    [Fact]
-    public async Task Crossing_80_and_100_percent_of_a_quota_is_recorded_once_each()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Crossing_80_and_100_percent_of_a_quota_is_recorded_once_each(RedisTopology redis)
     {
-        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        using var server = (await ServerGroup.CreateAsync(redis)).StartServer();
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var (id, key) = await admin.CreateKeyAsync(new { name = "metered", quota = new { limit = 10, period = "month" } });
         var client = server.Client();
@@ -153,10 +168,12 @@ public class RateLimitTests
         Assert.Equal(["100", "80"], percents.Order().ToList());
     }
 
-    [Fact]
-    public async Task Refused_keys_consume_nothing_and_cost_zero_only_checks()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Refused_keys_consume_nothing_and_cost_zero_only_checks(RedisTopology redis)
     {
-        using var server = (await ServerGroup.CreateAsync()).StartServer();
+        using var server = (await ServerGroup.CreateAsync(redis)).StartServer();
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var (_, key) = await admin.CreateKeyAsync(new { name = "scoped", scopes = new[] { "a" }, rateLimit = new { limit = 3, windowSeconds = 3600 } });
         var client = server.Client();

@@ -10,8 +10,10 @@ using StackExchange.Redis;
 namespace Hokusai.Keys.Benchmarks;
 
 /// <summary>
-/// The Redis limiter alone, without HTTP: N concurrent callers over K keys for some seconds against a real Redis;
-/// reports decisions per second and how many decisions each script call carried (from Redis's command stats).
+/// The Redis limiter alone, without HTTP: N concurrent callers over K keys for some seconds against a real Redis (a
+/// single node, or a cluster given as <c>host:port,host:port,…</c>); reports decisions per second and how many decisions
+/// each script call carried (from the command stats of every primary). An optional fourth argument <c>limit/seconds</c>
+/// sets a realistic per-key limit (decisions then include refusals); the default is so large that leases serve it.
 /// </summary>
 public static class LimiterThroughput
 {
@@ -29,33 +31,47 @@ public static class LimiterThroughput
         services.AddHokusaiCore(configuration).AddHokusaiRedisRateLimiting(configuration);
         await using var provider = services.BuildServiceProvider();
         var limiter = provider.GetRequiredService<IRateLimiter>();
-        var policy = new RateLimitPolicy(1_000_000_000, 1);
+        var policy = args.Length > 3 && args[3].Split('/') is [var limit, var window]
+            ? new RateLimitPolicy(int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture), int.Parse(window, System.Globalization.CultureInfo.InvariantCulture))
+            : new RateLimitPolicy(1_000_000_000, 1);
 
         await using var admin = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
-        var server = admin.GetServer(admin.GetEndPoints()[0]);
-        await server.ExecuteAsync("CONFIG", "RESETSTAT");
+        var primaries = admin.GetEndPoints().Select(e => admin.GetServer(e)).Where(s => !s.IsReplica).ToList();
+        foreach (var server in primaries) await server.ExecuteAsync("CONFIG", "RESETSTAT");
+
+        // Decisions made without Redis (a timeout opened the breaker) would flatter the numbers: counted and reported.
+        long fallbacks = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Name == "hokusai.ratelimit.fallbacks") l.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref fallbacks, value));
+        listener.Start();
 
         long decisions = 0;
         var stop = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
-            var i = w;
+            // Random keys: workers walking the keys in order fall into step and send one key many times per batch.
             while (stop.Elapsed.TotalSeconds < seconds)
             {
-                var key = "k" + (i++ % 1000);
+                var key = "k" + Random.Shared.Next(1000);
                 var decision = await limiter.AcquireAsync(new LimitRequest(key, policy, null, 1), default);
-                if (decision.Outcome != LimitOutcome.Allowed) throw new InvalidOperationException(decision.Outcome.ToString());
+                if (decision.Outcome is not (LimitOutcome.Allowed or LimitOutcome.RateLimited)) throw new InvalidOperationException(decision.Outcome.ToString());
                 Interlocked.Increment(ref decisions);
             }
         })).ToArray();
         await Task.WhenAll(workers);
         var elapsed = stop.Elapsed.TotalSeconds;
-        var info = (string)(await server.ExecuteAsync("INFO", "commandstats"))!;
         long scripts = 0;
-        foreach (var line in info.Split('\n'))
-            if (line.StartsWith("cmdstat_eval", StringComparison.Ordinal))
-                scripts += long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
-        Console.WriteLine($"concurrency={concurrency} decisions/s={decisions / elapsed:F0} script calls={scripts} decisions per call={(double)decisions / Math.Max(1, scripts):F1}");
+        foreach (var server in primaries)
+        {
+            var info = (string)(await server.ExecuteAsync("INFO", "commandstats"))!;
+            foreach (var line in info.Split('\n'))
+                if (line.StartsWith("cmdstat_eval", StringComparison.Ordinal))
+                    scripts += long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Console.WriteLine($"concurrency={concurrency} decisions/s={decisions / elapsed:F0} script calls={scripts} decisions per call={(double)(decisions - fallbacks) / Math.Max(1, scripts):F1} decided without Redis={fallbacks}");
         return 0;
     }
 }

@@ -52,9 +52,45 @@ public sealed partial class InfraTemplateTests(CompiledTemplate template)
     }
 
     [Fact]
-    public void Template_deploys_a_redis_cache()
+    public void Template_deploys_azure_managed_redis_and_not_the_retiring_azure_cache_for_redis()
     {
-        Assert.True(template.OfType("Microsoft.Cache/redis").Any() || template.OfType("Microsoft.Cache/redisEnterprise").Any(), "No Microsoft.Cache/redis or redisEnterprise resource.");
+        Assert.Empty(template.OfType("Microsoft.Cache/redis"));
+        Assert.Single(template.OfType("Microsoft.Cache/redisEnterprise"));
+        Assert.Single(template.OfType("Microsoft.Cache/redisEnterprise/databases"));
+    }
+
+    [Fact]
+    public void Managed_redis_accepts_only_entra_id_over_tls()
+    {
+        var cluster = Assert.Single(template.OfType("Microsoft.Cache/redisEnterprise"));
+        Assert.Equal("1.2", (string?)cluster.Properties?["minimumTlsVersion"]);
+        var database = Assert.Single(template.OfType("Microsoft.Cache/redisEnterprise/databases"));
+        Assert.Equal("Encrypted", (string?)database.Properties?["clientProtocol"]);
+        Assert.Equal(10000, (int?)database.Properties?["port"]);
+        Assert.Equal("Disabled", (string?)database.Properties?["accessKeysAuthentication"]);
+        Assert.False(string.IsNullOrEmpty((string?)database.Properties?["clusteringPolicy"]), "clusteringPolicy must be set explicitly");
+        Assert.False(string.IsNullOrEmpty((string?)database.Properties?["evictionPolicy"]), "evictionPolicy must be set explicitly");
+    }
+
+    [Fact]
+    public void The_app_identity_holds_the_default_redis_access_policy()
+    {
+        var assignment = Assert.Single(template.OfType("Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments"));
+        Assert.Equal("default", (string?)assignment.Properties?["accessPolicyName"]);
+        var objectId = (string?)assignment.Properties?["user"]?["objectId"] ?? "";
+        Assert.Contains("principalId", objectId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redis_settings_name_host_port_and_identity_and_no_secret_holds_a_redis_password()
+    {
+        var settings = AppSettings.Read(template).ToDictionary(s => s.Name, s => s.Value, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Hokusai__Redis__ConnectionString", settings.Keys);
+        Assert.Contains("hostName", settings.GetValueOrDefault("Hokusai__Redis__HostName") ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("port", settings.GetValueOrDefault("Hokusai__Redis__Port") ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("identityClientId", settings.GetValueOrDefault("Hokusai__Redis__ManagedIdentityClientId") ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(template.OfType("Microsoft.KeyVault/vaults/secrets"), s => s.Name.Contains("redis", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("listKeys", template.Template!.ToJsonString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -85,16 +121,6 @@ public sealed partial class InfraTemplateTests(CompiledTemplate template)
             Assert.Equal(false, (bool?)storage.Properties?["allowSharedKeyAccess"]);
             Assert.Equal("TLS1_2", (string?)storage.Properties?["minimumTlsVersion"]);
             Assert.Equal(false, (bool?)storage.Properties?["allowBlobPublicAccess"]);
-        }
-    }
-
-    [Fact]
-    public void Redis_is_tls_only()
-    {
-        foreach (var redis in template.OfType("Microsoft.Cache/redis"))
-        {
-            Assert.Equal(false, (bool?)redis.Properties?["enableNonSslPort"]);
-            Assert.Equal("1.2", (string?)redis.Properties?["minimumTlsVersion"]);
         }
     }
 
@@ -175,7 +201,6 @@ public sealed partial class InfraTemplateTests(CompiledTemplate template)
     }
 
     [Theory]
-    [InlineData("Hokusai__Redis__ConnectionString")]
     [InlineData("Hokusai__Security__CachePepper")]
     public void Secret_settings_are_key_vault_references(string name)
     {

@@ -96,14 +96,27 @@ public sealed class ServerGroup
     /// <summary>A fresh deployment on the shared Azurite and Redis (or on <paramref name="redis"/>, e.g. one a test will stop).</summary>
     public static async Task<ServerGroup> CreateAsync(RedisInstance? redis = null, bool withRedis = true)
     {
-        var azurite = await SharedInfrastructure.AzuriteAsync();
         redis ??= withRedis ? await SharedInfrastructure.RedisAsync() : null;
+        return await CreateOnAsync(redis?.ConnectionString);
+    }
+
+    /// <summary>A fresh deployment on the shared single-node Redis or the shared three-master Redis Cluster.</summary>
+    public static async Task<ServerGroup> CreateAsync(RedisTopology topology) => topology == RedisTopology.Cluster
+        ? await CreateOnAsync((await SharedInfrastructure.RedisClusterAsync()).ConnectionString)
+        : await CreateAsync();
+
+    /// <summary>A fresh deployment on <paramref name="cluster"/> (e.g. one a test will flush).</summary>
+    public static Task<ServerGroup> CreateAsync(RedisCluster cluster) => CreateOnAsync(cluster.ConnectionString);
+
+    private static async Task<ServerGroup> CreateOnAsync(string? redisConnectionString)
+    {
+        var azurite = await SharedInfrastructure.AzuriteAsync();
         var id = "t" + Guid.NewGuid().ToString("N")[..12];
         return new ServerGroup(new Dictionary<string, string?>
         {
             ["Hokusai:Storage:ConnectionString"] = azurite.ConnectionString,
             ["Hokusai:Storage:TablePrefix"] = id,
-            ["Hokusai:Redis:ConnectionString"] = redis?.ConnectionString ?? "",
+            ["Hokusai:Redis:ConnectionString"] = redisConnectionString ?? "",
             ["Hokusai:Redis:KeyPrefix"] = id,
             ["Hokusai:Security:BcryptWorkFactor"] = "4",
             ["Hokusai:Security:CachePepper"] = "test-pepper-" + Guid.NewGuid().ToString("N"),

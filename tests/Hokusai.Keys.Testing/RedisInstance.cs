@@ -26,6 +26,13 @@ public sealed class RedisInstance : IDisposable
         await ExternalProcess.WaitForPortAsync(Port, TimeSpan.FromSeconds(20), () => process.Output);
     }
 
+    /// <summary>FLUSHALL: Redis loses every key.</summary>
+    public async Task FlushAllAsync()
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        await connection.GetServer(connection.GetEndPoints()[0]).FlushAllDatabasesAsync();
+    }
+
     public void Stop()
     {
         _process?.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Hokusai.Keys.Azure.Caching;
+using Hokusai.Keys.Keys;
 using Hokusai.Keys.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,26 +14,29 @@ namespace Hokusai.Keys.Azure.RateLimiting;
 /// with Redis's clock. Concurrent requests are batched: while up to <see cref="MaxInFlight"/> scripts are in flight,
 /// new requests queue and go together in the next script (up to <see cref="MaxBatch"/> decisions per call), so under
 /// load one round trip serves many requests while a lone request still goes at once (docs/rate-limits.md).
-/// While Redis cannot be reached, the configured failure mode decides.
+/// While Redis cannot be reached, the configured failure mode decides. A missing quota counter (Redis lost it) is rebuilt
+/// from <see cref="IQuotaBaseline"/>, the durable usage aggregates, before the request is decided.
 /// </summary>
 internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
 {
     public const int MaxBatch = 64;
     public const int MaxInFlight = 1;
-    private const int ArgsPerItem = 7;
+    private const int ArgsPerItem = 8;
     private const int ResultsPerItem = 7;
     private static readonly TimeSpan BreakerOpenFor = TimeSpan.FromSeconds(2);
 
     // KEYS: per item, its rate key and its quota key.
-    // ARGV: per item has_rate, limit, window_us, cost, want (cost + lease; = cost for keys with a quota), quota_limit, quota_expire_at_ms.
-    // Returns per item: outcome (0 allowed, 1 rate limited, 2 quota exceeded), remaining, reset_us, retry_after_us, quota_before,
-    // quota_after, granted (want if it fitted, else cost).
+    // ARGV: per item has_rate, limit, window_us, cost, want (cost + lease; = cost for keys with a quota), quota_limit, quota_expire_at_ms,
+    // quota_seed (-1: none; else the rebuilt consumption to start a missing counter from).
+    // Returns per item: outcome (0 allowed, 1 rate limited, 2 quota exceeded, 3 quota counter missing and no seed: nothing
+    // consumed, ask again with a seed), remaining, reset_us, retry_after_us, quota_before, quota_after, granted (want if it
+    // fitted, else cost).
     private const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local out = {}
         for i = 1, #KEYS / 2 do
-          local a = (i - 1) * 7
+          local a = (i - 1) * 8
           local has_rate = tonumber(ARGV[a + 1])
           local limit = tonumber(ARGV[a + 2])
           local window = tonumber(ARGV[a + 3])
@@ -40,6 +44,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
           local want = tonumber(ARGV[a + 5])
           local qlimit = tonumber(ARGV[a + 6])
           local qexpire = tonumber(ARGV[a + 7])
+          local qseed = tonumber(ARGV[a + 8])
           local outcome, remaining, reset, retry, new_tat, granted = 0, 0, 0, 0, 0, cost
           if has_rate == 1 then
             local interval = window / limit
@@ -61,15 +66,28 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
               retry = new_tat - window - now
             end
           end
-          local qbefore, qafter = 0, 0
+          local qbefore, qafter, seeded = 0, 0, false
           if outcome == 0 and qlimit > 0 then
-            qbefore = tonumber(redis.call('GET', KEYS[2 * i])) or 0
-            if qbefore + cost > qlimit then
-              outcome = 2
-              qafter = qbefore
+            local stored = redis.call('GET', KEYS[2 * i])
+            if stored then
+              qbefore = tonumber(stored)
+            elseif qseed >= 0 then
+              qbefore = qseed
+              seeded = true
             else
-              qafter = qbefore + cost
+              outcome = 3
             end
+            if outcome == 0 then
+              if qbefore + cost > qlimit then
+                outcome = 2
+                qafter = qbefore
+              else
+                qafter = qbefore + cost
+              end
+            end
+          end
+          if seeded then
+            redis.call('SET', KEYS[2 * i], string.format('%.0f', qbefore), 'PXAT', qexpire)
           end
           if outcome == 0 then
             if has_rate == 1 and granted > 0 then
@@ -100,13 +118,17 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    private readonly IQuotaBaseline? _baseline;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<long>>> _rebuilds = new(StringComparer.Ordinal);
     private readonly string _prefix;
     private readonly Task _pump;
     private long _breakerClosesAt;
 
     public RedisRateLimiter(
-        RedisConnection redis, LocalRateLimiter local, IOptions<RateLimitingOptions> options, TimeProvider time, KeyMetrics metrics, ILogger<RedisRateLimiter> logger)
+        RedisConnection redis, LocalRateLimiter local, IOptions<RateLimitingOptions> options, TimeProvider time, KeyMetrics metrics, ILogger<RedisRateLimiter> logger,
+        IQuotaBaseline? baseline = null)
     {
+        _baseline = baseline;
         _redis = redis;
         _local = local;
         _options = options.Value;
@@ -219,18 +241,57 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One batch: its claims grouped by hash slot (every key of a claim carries the claim's <c>{LimitsId}</c> hash tag),
+    /// one script call per slot, all in parallel. On a single node every key is in one group, so a batch stays one call;
+    /// on a cluster a script never touches two slots (CROSSSLOT), and the claims of a batch on one quota keep their order.
+    /// </summary>
     private async Task ExecuteAsync(List<Pending> batch)
+    {
+        var released = false;
+        try
+        {
+            var connection = await _redis.GetAsync();
+            var now = _time.GetUtcNow();
+            var slots = new Dictionary<int, List<Pending>>();
+            foreach (var pending in batch)
+            {
+                var slot = connection.HashSlot(RateKey(pending.Request.LimitsId));
+                if (!slots.TryGetValue(slot, out var group)) slots[slot] = group = [];
+                group.Add(pending);
+            }
+            if (slots.Count == 1)
+            {
+                await ExecuteSlotAsync(connection, batch, now);
+                return;
+            }
+            // A cluster: claims rarely share a slot, so waiting for this batch would not make the next one larger, only
+            // later. The next batch goes at once; the calls are pipelined on the shards' connections.
+            _inFlight.Release();
+            released = true;
+            await Task.WhenAll(slots.Values.Select(group => ExecuteSlotAsync(connection, group, now)));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            RedisDown(ex, batch);
+        }
+        finally
+        {
+            if (!released) _inFlight.Release();
+        }
+    }
+
+    private async Task ExecuteSlotAsync(IConnectionMultiplexer connection, List<Pending> batch, DateTimeOffset now)
     {
         try
         {
-            var now = _time.GetUtcNow();
             var keys = new RedisKey[batch.Count * 2];
             var args = new RedisValue[batch.Count * ArgsPerItem];
             for (var i = 0; i < batch.Count; i++)
             {
                 var r = batch[i].Request;
-                keys[2 * i] = _prefix + "rl:" + r.LimitsId;
-                keys[2 * i + 1] = r.Quota is { } q ? $"{_prefix}q:{r.LimitsId}:{q.PeriodStart(now).UtcTicks}" : _prefix + "q:none";
+                keys[2 * i] = RateKey(r.LimitsId);
+                keys[2 * i + 1] = QuotaKey(r.LimitsId, r.Quota, now);
                 var a = i * ArgsPerItem;
                 args[a] = r.Rate is null ? 0 : 1;
                 args[a + 1] = r.Rate?.Limit ?? 1;
@@ -239,26 +300,78 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
                 args[a + 4] = r.Cost + batch[i].Lease;
                 args[a + 5] = r.Quota?.Limit ?? 0;
                 args[a + 6] = r.Quota is { } quota ? quota.PeriodEnd(now).AddDays(1).ToUnixTimeMilliseconds() : 0;
+                // A seed rebuilt for another period (the period ended meanwhile) is not used: the script asks again.
+                args[a + 7] = r.Quota is { } seedQuota && batch[i].SeedPeriod == seedQuota.PeriodStart(now) ? batch[i].Seed : -1;
             }
-            var connection = await _redis.GetAsync();
             var results = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
             for (var i = 0; i < batch.Count; i++)
-                batch[i].Completion.TrySetResult(ToDecision(batch[i].Request, results, i * ResultsPerItem, now, out batch[i].Granted));
+            {
+                if ((int)results[i * ResultsPerItem] == QuotaCounterMissing) _ = SeedAndRetryAsync(batch[i], now);
+                else batch[i].Completion.TrySetResult(ToDecision(batch[i].Request, results, i * ResultsPerItem, now, out batch[i].Granted));
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Volatile.Write(ref _breakerClosesAt, Stopwatch.GetTimestamp() + (long)(BreakerOpenFor.TotalSeconds * Stopwatch.Frequency));
-            _metrics.DependencyError("redis");
-            LogRedisDown(_logger, ex.GetType().Name, _options.FailureMode, batch.Count);
-            foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
+            RedisDown(ex, batch);
         }
         catch (Exception ex)
         {
             foreach (var pending in batch) pending.Completion.TrySetException(ex);
         }
+    }
+
+    private void RedisDown(Exception ex, List<Pending> batch)
+    {
+        Volatile.Write(ref _breakerClosesAt, Stopwatch.GetTimestamp() + (long)(BreakerOpenFor.TotalSeconds * Stopwatch.Frequency));
+        _metrics.DependencyError("redis");
+        LogRedisDown(_logger, ex.GetType().Name, _options.FailureMode, batch.Count);
+        foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
+    }
+
+    // Key layout (docs/rate-limits.md): the hash tag {LimitsId} keeps a rotation chain's bucket and quota counters in one
+    // slot, so one claim's keys never span slots. A claim without a quota passes a placeholder in the same slot (never written).
+    private RedisKey RateKey(string limitsId) => $"{_prefix}rl:{{{limitsId}}}";
+
+    private RedisKey QuotaKey(string limitsId, QuotaPolicy? quota, DateTimeOffset now) => quota is null
+        ? $"{_prefix}q:{{{limitsId}}}:none"
+        : $"{_prefix}q:{{{limitsId}}}:{quota.PeriodStart(now).UtcTicks}";
+
+    private const int QuotaCounterMissing = 3;
+
+    /// <summary>
+    /// The quota counter is gone from Redis: rebuild it from the durable usage aggregates (one read per quota and period
+    /// in this process, shared by the requests that wait for it) and decide the request again with that seed. The
+    /// script starts the counter from the seed only if it is still missing, so concurrent rebuilds do not add up.
+    /// </summary>
+    private async Task SeedAndRetryAsync(Pending pending, DateTimeOffset now)
+    {
+        var quota = pending.Request.Quota!;
+        var period = quota.PeriodStart(now);
+        var flight = pending.Request.LimitsId + ":" + period.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var rebuild = _rebuilds.GetOrAdd(flight, _ => new Lazy<Task<long>>(() => RebuildAsync(flight, pending.Request.LimitsId, quota, now)));
+            pending.Seed = await rebuild.Value;
+            pending.SeedPeriod = period;
+            if (!_queue.Writer.TryWrite(pending)) pending.Completion.TrySetResult(Fallback(pending.Request));
+        }
+        catch (Exception ex)
+        {
+            _metrics.DependencyError("storage");
+            LogRebuildFailed(_logger, ex.GetType().Name, pending.Request.LimitsId, _options.FailureMode);
+            pending.Completion.TrySetResult(Fallback(pending.Request));
+        }
+    }
+
+    private async Task<long> RebuildAsync(string flight, string limitsId, QuotaPolicy quota, DateTimeOffset now)
+    {
+        try
+        {
+            return _baseline is null ? 0 : await _baseline.ConsumedAsync(limitsId, quota, now, CancellationToken.None);
+        }
         finally
         {
-            _inFlight.Release();
+            _rebuilds.TryRemove(flight, out _);
         }
     }
 
@@ -309,6 +422,8 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         public LimitRequest Request { get; } = request;
         public long Lease { get; } = lease;
         public long Granted;
+        public long Seed = -1;
+        public DateTimeOffset SeedPeriod;
         public TaskCompletionSource<LimitDecision> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -320,6 +435,9 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         public LimitState State;
         public Task? Refill;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the quota counter of {LimitsId} from the usage aggregates failed ({ExceptionType}); mode {FailureMode} decides the request")]
+    private static partial void LogRebuildFailed(ILogger logger, string exceptionType, string limitsId, string failureMode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiting without Redis ({ExceptionType}); mode {FailureMode} decides the next requests (batch of {Count})")]
     private static partial void LogRedisDown(ILogger logger, string exceptionType, string failureMode, int count);

@@ -15,9 +15,10 @@ public sealed record IngestResult(string BatchId, int Events, int Keys, int Writ
 
 /// <summary>
 /// Folds a usage message into hourly aggregates per key (table <c>{prefix}keyusage</c>: PartitionKey = key id,
-/// RowKey <c>h_{yyyyMMddHH}</c>) and updates the keys' <c>LastUsedAt</c>. A key's first row of a day is indexed by day
-/// first (<see cref="UsageDayIndex"/>), so the retention cleanup (<see cref="UsageRetentionSweeper"/>) can find it. The one handler of the Functions queue
-/// trigger and of the server's queue consumer.
+/// RowKey <c>h_{yyyyMMddHH}</c>; columns Total, Allowed, Cost, AllowedCost, <c>D_{code}</c>) and updates the keys'
+/// <c>LastUsedAt</c>. A key's first row of a day is indexed by day first (<see cref="UsageDayIndex"/>), so the retention
+/// cleanup (<see cref="UsageRetentionSweeper"/>) can find it. The one handler of the Functions queue trigger and of the
+/// server's queue consumer.
 /// <para>
 /// Exactly-once effect over at-least-once delivery: each key's part of a message is one transaction of its partition
 /// that inserts the marker row <c>batch_{batchId}</c> and replaces (ETag-guarded) or inserts its hour rows. A second
@@ -30,6 +31,7 @@ public sealed partial class UsageIngestor
     public const string HourRowPrefix = "h_";
     public const string BatchRowPrefix = "batch_";
     public const string DeniedPrefix = "D_";
+    public const string AllowedCostColumn = "AllowedCost";
     private const int MaxHoursPerTransaction = TableLimits.MaxTransactionActions - 1;
     private const int MaxAttempts = 20;
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -269,7 +271,11 @@ public sealed partial class UsageIngestor
         {
             sum.Total++;
             sum.Cost += e.Cost;
-            if (e.Code == "VALID") sum.Allowed++;
+            if (e.Code == "VALID")
+            {
+                sum.Allowed++;
+                sum.AllowedCost += e.Cost;
+            }
             else sum.Denied[e.Code] = sum.Denied.GetValueOrDefault(e.Code) + 1;
         }
         return sum;
@@ -280,10 +286,14 @@ public sealed partial class UsageIngestor
         public long Total;
         public long Allowed;
         public long Cost;
+        public long AllowedCost;
         public readonly Dictionary<string, long> Denied = new(StringComparer.Ordinal);
 
         public void AddTo(TableEntity entity)
         {
+            // What the quota consumed (Cost includes refused requests): the durable copy of the Redis quota counters.
+            // Rows written before this column existed count their allowed requests at cost 1.
+            entity[AllowedCostColumn] = (entity.GetInt64(AllowedCostColumn) ?? entity.GetInt64("Allowed") ?? 0) + AllowedCost;
             entity["Total"] = (entity.GetInt64("Total") ?? 0) + Total;
             entity["Allowed"] = (entity.GetInt64("Allowed") ?? 0) + Allowed;
             entity["Cost"] = (entity.GetInt64("Cost") ?? 0) + Cost;
