@@ -130,7 +130,7 @@ public sealed class HokusaiApiKeyHandler(
         var problem = new Dictionary<string, object?>
         {
             ["type"] = "https://hokusai.dev/problems/" + failure.Code.ToLowerInvariant().Replace('_', '-'),
-            ["title"] = failure.Status switch { 401 => "Unauthorized", 403 => "Forbidden", 429 => "Too Many Requests", 503 => "Service Unavailable", _ => "Error" },
+            ["title"] = ErrorCatalog.TryGet(failure.Code, out var entry) ? entry.Title : "Error",
             ["status"] = failure.Status,
             ["detail"] = failure.Detail,
             ["code"] = failure.Code,

@@ -9,8 +9,13 @@ namespace Hokusai.Keys.Client;
 /// </summary>
 public sealed class HokusaiApiException : Exception
 {
+    // Codes the client gives answers that did not come from the API as problems (the API's own: ErrorCodes).
     public const string UnreachableCode = "UNREACHABLE";
     public const string TimeoutCode = "TIMEOUT";
+    public const string InvalidResponseCode = "INVALID_RESPONSE";
+
+    /// <summary>With the status appended (<c>HTTP_502</c>): a non-problem answer of another status.</summary>
+    public const string HttpStatusCodePrefix = "HTTP_";
 
     public HokusaiApiException(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null,
         TimeSpan? retryAfter = null, Exception? innerException = null)

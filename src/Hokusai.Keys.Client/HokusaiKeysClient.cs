@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -172,11 +173,11 @@ public class HokusaiKeysClient : IDisposable
             try
             {
                 var value = await response.Content.ReadFromJsonAsync<T>(HokusaiJson.Options, cancellationToken).ConfigureAwait(false);
-                return value ?? throw new HokusaiApiException((int)response.StatusCode, "INVALID_RESPONSE", "The API answered with an empty body.");
+                return value ?? throw new HokusaiApiException((int)response.StatusCode, HokusaiApiException.InvalidResponseCode, "The API answered with an empty body.");
             }
             catch (JsonException ex)
             {
-                throw new HokusaiApiException((int)response.StatusCode, "INVALID_RESPONSE", "The API answered with JSON this client does not understand.", innerException: ex);
+                throw new HokusaiApiException((int)response.StatusCode, HokusaiApiException.InvalidResponseCode, "The API answered with JSON this client does not understand.", innerException: ex);
             }
         }
     }
@@ -218,12 +219,12 @@ public class HokusaiKeysClient : IDisposable
         {
             // not a problem document
         }
+        // An answer without a problem document did not come from our API (a proxy, a wrong URL): name its status only.
         var fallback = status switch
         {
-            (int)HttpStatusCode.NotFound => "NOT_FOUND",
-            (int)HttpStatusCode.Unauthorized => "UNAUTHENTICATED",
-            (int)HttpStatusCode.TooManyRequests => "TOO_MANY_REQUESTS",
-            _ => "HTTP_" + status,
+            (int)HttpStatusCode.NotFound => ErrorCodes.RouteNotFound,
+            (int)HttpStatusCode.Unauthorized => ErrorCodes.Unauthenticated,
+            _ => HokusaiApiException.HttpStatusCodePrefix + status.ToString(CultureInfo.InvariantCulture),
         };
         return new HokusaiApiException(status, fallback, $"The API answered {status} {response.ReasonPhrase}.", retryAfter: retryAfter);
     }

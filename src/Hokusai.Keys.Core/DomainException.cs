@@ -25,25 +25,6 @@ public sealed class DomainException(DomainErrorKind kind, string code, string de
         new(DomainErrorKind.Validation, ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
 }
 
-/// <summary>Machine codes of problem responses (documented in docs/api.md and the OpenAPI document).</summary>
-public static class ErrorCodes
-{
-    public const string ValidationFailed = "VALIDATION_FAILED";
-    public const string InvalidJson = "INVALID_JSON";
-    public const string BodyTooLarge = "BODY_TOO_LARGE";
-    public const string MalformedRequest = "MALFORMED_REQUEST";
-    public const string RequestTimeout = "REQUEST_TIMEOUT";
-    public const string Unauthenticated = "UNAUTHENTICATED";
-    public const string InsufficientScope = "INSUFFICIENT_SCOPE";
-    public const string Forbidden = "FORBIDDEN";
-    public const string KeyNotFound = "KEY_NOT_FOUND";
-    public const string KeyRevoked = "KEY_REVOKED";
-    public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
-    public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
-    public const string RouteNotFound = "ROUTE_NOT_FOUND";
-    public const string InternalError = "INTERNAL_ERROR";
-}
-
 /// <summary>Thrown by adapters when a backing store cannot be reached; maps to 503 with Retry-After.</summary>
 public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 

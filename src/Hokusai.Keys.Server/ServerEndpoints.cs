@@ -39,7 +39,7 @@ public static class ServerEndpoints
             if (response.StatusCode is not (404 or 405) || response.HasStarted || response.ContentLength > 0 || response.ContentType is not null) return;
             var problem = response.StatusCode == 404
                 ? ProblemResponse.Create(404, ErrorCodes.RouteNotFound, "No route matches this path.")
-                : ProblemResponse.Create(405, "METHOD_NOT_ALLOWED", "This route does not accept this method.");
+                : ProblemResponse.Create(405, ErrorCodes.MethodNotAllowed, "This route does not accept this method.");
             await ApiResult.Problem(problem).ExecuteAsync(context);
         });
 }

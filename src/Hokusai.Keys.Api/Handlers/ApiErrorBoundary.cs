@@ -47,12 +47,12 @@ public sealed partial class ApiErrorBoundary(ILogger<ApiErrorBoundary> logger)
                 return ApiResult.Empty(499);
             default:
                 var traceId = Activity.Current?.TraceId.ToString() ?? request.HttpContext.TraceIdentifier;
-                // Type and stack only: messages of our exceptions never hold keys, but third-party ones are not ours to trust.
-                LogUnhandled(logger, exception.GetType().FullName ?? "?", request.Method, request.Path, traceId, exception.StackTrace ?? "");
+                // The path, never the query (it may hold ?api_key=); no exception we raise carries a key in its message.
+                LogUnhandled(logger, exception, request.Method, request.Path, traceId);
                 return ApiResult.Problem(ProblemResponse.Create(500, ErrorCodes.InternalError, $"An unexpected error occurred (trace {traceId})."));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in {Method} {Path} (trace {TraceId}) {StackTrace}")]
-    private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string path, string traceId, string stackTrace);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} (trace {TraceId})")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path, string traceId);
 }

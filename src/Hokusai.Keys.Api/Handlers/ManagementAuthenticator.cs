@@ -47,7 +47,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         var key = result.Key!;
         var caller = Caller.Of(key, ip?.ToString());
         if (caller.IsRotated)
-            return new(null, Problems.Forbidden("KEY_ROTATED",
+            return new(null, Problems.Forbidden(ErrorCodes.KeyRotated,
                 "This key was rotated: it keeps validating until its grace period ends, but only its successor may manage keys."));
         var allowed = access == Access.Read ? caller.CanRead : caller.CanWrite;
         return allowed

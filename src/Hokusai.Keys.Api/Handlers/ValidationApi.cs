@@ -79,7 +79,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
     {
         var presented = PresentedKey.From(request, allowQuery: true);
         if (string.IsNullOrEmpty(presented))
-            return Problems.Unauthorized("MISSING_KEY", "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='.");
+            return Problems.Unauthorized(ErrorCodes.MissingKey, "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='.");
 
         var required = ParseScopes(request.Headers[RequiredScopesHeader].ToString());
         if (required is { Length: > MaxRequiredScopes })

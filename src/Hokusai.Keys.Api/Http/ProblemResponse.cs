@@ -13,8 +13,10 @@ public sealed record ProblemResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 
+    /// <summary>A problem with <paramref name="code"/> of <see cref="ErrorCatalog"/>, titled as the catalog titles it.</summary>
     public static ProblemResponse Create(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new("https://hokusai.dev/problems/" + code.ToLowerInvariant().Replace('_', '-'), TitleOf(status), status, detail, code) { Errors = errors };
+        new("https://hokusai.dev/problems/" + code.ToLowerInvariant().Replace('_', '-'),
+            ErrorCatalog.TryGet(code, out var entry) ? entry.Title : TitleOf(status), status, detail, code) { Errors = errors };
 
     private static string TitleOf(int status) => status switch
     {

@@ -81,7 +81,7 @@ internal sealed partial class RedisTokenAuthentication : IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                LogRenewalFailed(_logger, ex.GetType().Name, RetryAfterFailure.TotalSeconds);
+                LogRenewalFailed(_logger, ex, RetryAfterFailure.TotalSeconds);
                 next = RetryAfterFailure;
             }
             _timer?.Change(next, Timeout.InfiniteTimeSpan);
@@ -138,7 +138,7 @@ internal sealed partial class RedisTokenAuthentication : IDisposable
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // The server drops the connection when the old token expires; the reconnect then uses the new one.
-                LogReauthenticationFailed(_logger, endpoint.ToString() ?? "", ex.GetType().Name);
+                LogReauthenticationFailed(_logger, endpoint.ToString() ?? "", ex);
             }
         }
     }
@@ -149,9 +149,9 @@ internal sealed partial class RedisTokenAuthentication : IDisposable
         _refreshing.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the Redis access token failed ({ExceptionType}); retrying in {Seconds} s while the current token lasts")]
-    private static partial void LogRenewalFailed(ILogger logger, string exceptionType, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the Redis access token failed; retrying in {Seconds} s while the current token lasts")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-authenticating Redis server {Endpoint} with the renewed token failed ({ExceptionType}); it reconnects with the new token when the server drops it")]
-    private static partial void LogReauthenticationFailed(ILogger logger, string endpoint, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-authenticating Redis server {Endpoint} with the renewed token failed; it reconnects with the new token when the server drops it")]
+    private static partial void LogReauthenticationFailed(ILogger logger, string endpoint, Exception exception);
 }

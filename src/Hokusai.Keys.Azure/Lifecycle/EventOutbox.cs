@@ -88,7 +88,7 @@ internal sealed partial class EventOutbox(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogDispatchFailed(logger, pointer.KeyId, ex.GetType().Name);
+                LogDispatchFailed(logger, pointer.KeyId, ex);
             }
         }
         return sent;
@@ -165,11 +165,11 @@ internal sealed partial class EventOutbox(
             }
             catch (Exception ex)
             {
-                LogDispatchFailed(logger, pointer.KeyId, ex.GetType().Name);
+                LogDispatchFailed(logger, pointer.KeyId, ex);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a lifecycle event of key {KeyId} failed ({ExceptionType}); the outbox sweeper retries it")]
-    private static partial void LogDispatchFailed(ILogger logger, string keyId, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a lifecycle event of key {KeyId} failed; the outbox sweeper retries it")]
+    private static partial void LogDispatchFailed(ILogger logger, string keyId, Exception exception);
 }

@@ -64,12 +64,12 @@ internal sealed partial class TableQuotaThresholdSink(KeyEventLog log, TimeProvi
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(logger, threshold.KeyId, threshold.Percent, ex.GetType().Name);
+            LogFailed(logger, threshold.KeyId, threshold.Percent, ex);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the {Percent} % quota threshold of key {KeyId} failed ({ExceptionType})")]
-    private static partial void LogFailed(ILogger logger, string keyId, int percent, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the {Percent} % quota threshold of key {KeyId} failed")]
+    private static partial void LogFailed(ILogger logger, string keyId, int percent, Exception exception);
 }
 
 /// <summary>
@@ -126,7 +126,7 @@ public sealed partial class ExpirySweeper
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogFailed(_logger, row.RowKey, ex.GetType().Name);
+                    LogFailed(_logger, row.RowKey, ex);
                 }
             }
         }
@@ -162,8 +162,8 @@ public sealed partial class ExpirySweeper
         return await _log.AppendOnceAsync(KeyEvent.Create(type, record.Id, Caller.System, now, data), onceKey, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Expiry check of key {KeyId} failed ({ExceptionType}); the next sweep retries")]
-    private static partial void LogFailed(ILogger logger, string keyId, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Expiry check of key {KeyId} failed; the next sweep retries")]
+    private static partial void LogFailed(ILogger logger, string keyId, Exception exception);
 }
 
 /// <summary>Entry points of the periodic lifecycle work (Functions timer triggers and the server's timer service).</summary>

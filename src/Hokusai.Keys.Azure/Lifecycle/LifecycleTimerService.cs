@@ -28,7 +28,7 @@ internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, Usag
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogFailed(logger, name, ex.GetType().Name);
+                    LogFailed(logger, name, ex);
                 }
             }
         }
@@ -40,6 +40,6 @@ internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, Usag
     [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle {Sweep} sweep recorded, sent or deleted {Count} items")]
     private static partial void LogSwept(ILogger logger, string sweep, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle {Sweep} sweep failed ({ExceptionType}); retrying on the next tick")]
-    private static partial void LogFailed(ILogger logger, string sweep, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle {Sweep} sweep failed; retrying on the next tick")]
+    private static partial void LogFailed(ILogger logger, string sweep, Exception exception);
 }

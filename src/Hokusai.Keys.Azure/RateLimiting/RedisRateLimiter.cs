@@ -324,7 +324,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     {
         Volatile.Write(ref _breakerClosesAt, Stopwatch.GetTimestamp() + (long)(BreakerOpenFor.TotalSeconds * Stopwatch.Frequency));
         _metrics.DependencyError("redis");
-        LogRedisDown(_logger, ex.GetType().Name, _options.FailureMode, batch.Count);
+        LogRedisDown(_logger, ex, _options.FailureMode, batch.Count);
         foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
     }
 
@@ -358,7 +358,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         catch (Exception ex)
         {
             _metrics.DependencyError("storage");
-            LogRebuildFailed(_logger, ex.GetType().Name, pending.Request.LimitsId, _options.FailureMode);
+            LogRebuildFailed(_logger, ex, pending.Request.LimitsId, _options.FailureMode);
             pending.Completion.TrySetResult(Fallback(pending.Request));
         }
     }
@@ -436,9 +436,9 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         public Task? Refill;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the quota counter of {LimitsId} from the usage aggregates failed ({ExceptionType}); mode {FailureMode} decides the request")]
-    private static partial void LogRebuildFailed(ILogger logger, string exceptionType, string limitsId, string failureMode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuilding the quota counter of {LimitsId} from the usage aggregates failed; mode {FailureMode} decides the request")]
+    private static partial void LogRebuildFailed(ILogger logger, Exception exception, string limitsId, string failureMode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiting without Redis ({ExceptionType}); mode {FailureMode} decides the next requests (batch of {Count})")]
-    private static partial void LogRedisDown(ILogger logger, string exceptionType, string failureMode, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiting without Redis; mode {FailureMode} decides the next requests (batch of {Count})")]
+    private static partial void LogRedisDown(ILogger logger, Exception exception, string failureMode, int count);
 }

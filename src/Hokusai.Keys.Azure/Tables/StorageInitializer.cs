@@ -18,12 +18,12 @@ internal sealed partial class StorageInitializer(IKeyStore store, ILogger<Storag
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogRetry(logger, ex.GetType().Name, delay.TotalSeconds);
+                LogRetry(logger, ex, delay.TotalSeconds);
             }
             await Task.Delay(delay, stoppingToken);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create tables ({ExceptionType}); retrying in {DelaySeconds} s")]
-    private static partial void LogRetry(ILogger logger, string exceptionType, double delaySeconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create tables; retrying in {DelaySeconds} s")]
+    private static partial void LogRetry(ILogger logger, Exception exception, double delaySeconds);
 }

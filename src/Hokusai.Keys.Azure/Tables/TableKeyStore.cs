@@ -153,29 +153,25 @@ internal sealed partial class TableKeyStore(StorageTables tables, EventOutbox ou
         }
     }
 
-    /// <summary>Maps an unreachable or failing service to <see cref="StorageUnavailableException"/> and oversized entities to a validation problem.</summary>
+    /// <summary>Maps an unreachable or failing service to <see cref="StorageUnavailableException"/>.</summary>
     private async Task<T> Guard<T>(Func<Task<T>> operation)
     {
         try
         {
             return await operation();
         }
-        catch (EntityTooLargeException ex)
-        {
-            throw new DomainException(DomainErrorKind.Validation, "ENTITY_TOO_LARGE", ex.Message);
-        }
         catch (Exception ex) when (StorageErrors.IsUnavailable(ex))
         {
             metrics.DependencyError("storage");
-            LogUnavailable(logger, ex.GetType().Name, (ex as RequestFailedException)?.Status ?? 0);
+            LogUnavailable(logger, ex, (ex as RequestFailedException)?.Status ?? 0);
             throw new StorageUnavailableException("Table Storage is unavailable.", ex);
         }
     }
 
     private Task Guard(Func<Task<bool>> operation) => Guard<bool>(operation);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Table Storage unavailable ({ExceptionType}, status {Status})")]
-    private static partial void LogUnavailable(ILogger logger, string exceptionType, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Table Storage unavailable (status {Status})")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, int status);
 }
 
 internal static class StorageErrors

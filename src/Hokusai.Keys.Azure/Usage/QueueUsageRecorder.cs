@@ -158,7 +158,7 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
             {
                 // An event that cannot be encoded is lost alone, counted and logged; the others go on.
                 _metrics.UsageEventsDropped(1);
-                LogProducerFault(_logger, 1, ex.GetType().Name);
+                LogProducerFault(_logger, 1, ex);
             }
         }
         // One shared-counter update per take, not per event: the request threads write the same counter.
@@ -195,13 +195,13 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
                 }
                 catch (Exception ex) when (attempt < MaxSendAttempts)
                 {
-                    LogSendRetry(_logger, message.Count, ex.GetType().Name, attempt);
+                    LogSendRetry(_logger, message.Count, ex, attempt);
                     Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
                 }
                 catch (Exception ex)
                 {
                     _metrics.UsageEventsDropped(message.Count);
-                    LogSendFailed(_logger, message.Count, ex.GetType().Name, attempt);
+                    LogSendFailed(_logger, message.Count, ex, attempt);
                     break;
                 }
             }
@@ -212,7 +212,7 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
     {
         var lost = _encoder.Discard();
         _metrics.UsageEventsDropped(lost);
-        LogProducerFault(_logger, lost, ex.GetType().Name);
+        LogProducerFault(_logger, lost, ex);
     }
 
     private void ReportDrops()
@@ -224,14 +224,14 @@ internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedServic
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage buffer full: {Dropped} usage events dropped (capacity {Capacity})")]
     private static partial void LogDropped(ILogger logger, long dropped, int capacity);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending {Count} usage events failed ({ExceptionType}, attempt {Attempt}); retrying")]
-    private static partial void LogSendRetry(ILogger logger, int count, string exceptionType, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending {Count} usage events failed (attempt {Attempt}); retrying")]
+    private static partial void LogSendRetry(ILogger logger, int count, Exception exception, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sending {Count} usage events failed ({ExceptionType}) after {Attempts} attempts; they are dropped")]
-    private static partial void LogSendFailed(ILogger logger, int count, string exceptionType, int attempts);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending {Count} usage events failed after {Attempts} attempts; they are dropped")]
+    private static partial void LogSendFailed(ILogger logger, int count, Exception exception, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The usage producer failed ({ExceptionType}); {Count} usage events dropped")]
-    private static partial void LogProducerFault(ILogger logger, int count, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The usage producer failed; {Count} usage events dropped")]
+    private static partial void LogProducerFault(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown timed out with {Count} usage events still buffered; they are dropped")]
     private static partial void LogShutdownLoss(ILogger logger, long count);

@@ -38,7 +38,7 @@ internal sealed partial class UsageQueueConsumer(UsageQueues queues, UsageIngest
             }
             catch (Exception ex)
             {
-                LogReceiveFailed(logger, ex.GetType().Name);
+                LogReceiveFailed(logger, ex);
                 messages = [];
                 delay = maxDelay;
             }
@@ -123,12 +123,12 @@ internal sealed partial class UsageQueueConsumer(UsageQueues queues, UsageIngest
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogHandleFailed(logger, message.MessageId, ex.GetType().Name);
+                LogHandleFailed(logger, message.MessageId, ex);
             }
         }
         catch (Exception ex)
         {
-            LogHandleFailed(logger, message.MessageId, ex.GetType().Name);
+            LogHandleFailed(logger, message.MessageId, ex);
         }
     }
 
@@ -146,9 +146,9 @@ internal sealed partial class UsageQueueConsumer(UsageQueues queues, UsageIngest
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage message {MessageId} moved to the poison queue after {DequeueCount} dequeues: {Reason} (queue {PoisonQueue})")]
     private static partial void LogPoisoned(ILogger logger, string messageId, long dequeueCount, string reason, string poisonQueue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving usage messages failed ({ExceptionType}); retrying")]
-    private static partial void LogReceiveFailed(ILogger logger, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving usage messages failed; retrying")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling usage message {MessageId} failed ({ExceptionType}); it becomes visible again")]
-    private static partial void LogHandleFailed(ILogger logger, string messageId, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling usage message {MessageId} failed; it becomes visible again")]
+    private static partial void LogHandleFailed(ILogger logger, string messageId, Exception exception);
 }

@@ -2,21 +2,24 @@ using System.Text.Json.Serialization;
 
 namespace Hokusai.Keys.Client;
 
-/// <summary>Outcome codes of verify.</summary>
+/// <summary>Outcome codes of verify (the shared <see cref="ErrorCodes"/>; every code with its status: <see cref="ErrorCatalog"/>).</summary>
 public static class VerifyCodes
 {
-    public const string Valid = "VALID";
-    public const string Malformed = "MALFORMED";
-    public const string NotFound = "NOT_FOUND";
-    public const string Revoked = "REVOKED";
-    public const string Expired = "EXPIRED";
-    public const string IpNotAllowed = "IP_NOT_ALLOWED";
-    public const string InsufficientScope = "INSUFFICIENT_SCOPE";
-    public const string RateLimited = "RATE_LIMITED";
-    public const string QuotaExceeded = "QUOTA_EXCEEDED";
-    public const string TooManyFailures = "TOO_MANY_FAILURES";
-    public const string MissingKey = "MISSING_KEY";
-    public const string Unavailable = "UNAVAILABLE";
+    public const string Valid = ErrorCodes.Valid;
+    public const string Malformed = ErrorCodes.Malformed;
+    public const string NotFound = ErrorCodes.NotFound;
+    public const string Revoked = ErrorCodes.Revoked;
+    public const string Expired = ErrorCodes.Expired;
+    public const string WrongEnvironment = ErrorCodes.WrongEnvironment;
+    public const string IpNotAllowed = ErrorCodes.IpNotAllowed;
+    public const string InsufficientScope = ErrorCodes.InsufficientScope;
+    public const string RateLimited = ErrorCodes.RateLimited;
+    public const string QuotaExceeded = ErrorCodes.QuotaExceeded;
+    public const string TooManyFailures = ErrorCodes.TooManyFailures;
+    public const string MissingKey = ErrorCodes.MissingKey;
+    public const string Unavailable = ErrorCodes.Unavailable;
+    public const string RateLimiterUnavailable = ErrorCodes.RateLimiterUnavailable;
+    public const string VerificationBusy = ErrorCodes.VerificationBusy;
 }
 
 /// <summary>The answer of <c>POST /api/keys/verify</c>: always data (a refused key is not an error).</summary>

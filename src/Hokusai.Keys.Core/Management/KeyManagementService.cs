@@ -313,7 +313,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         && a.Metadata.Count == b.Metadata.Count && a.Metadata.All(m => b.Metadata.TryGetValue(m.Key, out var v) && v == m.Value);
 
     private static DomainException AlreadyRotated(ApiKeyRecord record) =>
-        new(DomainErrorKind.Conflict, "KEY_ALREADY_ROTATED", $"Key '{record.Id}' was already rotated to '{record.RotatedToId}'; rotate that key instead.");
+        new(DomainErrorKind.Conflict, ErrorCodes.KeyAlreadyRotated, $"Key '{record.Id}' was already rotated to '{record.RotatedToId}'; rotate that key instead.");
 
     private static void EnsureChangeable(ApiKeyRecord record, DateTimeOffset now, bool allowExpired)
     {
@@ -321,7 +321,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         if (status == KeyStatus.Revoked)
             throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.KeyRevoked, $"Key '{record.Id}' is revoked and cannot be changed.");
         if (status == KeyStatus.Expired && !allowExpired)
-            throw new DomainException(DomainErrorKind.Conflict, "KEY_EXPIRED", $"Key '{record.Id}' has expired; create a new key instead.");
+            throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.KeyExpired, $"Key '{record.Id}' has expired; create a new key instead.");
     }
 
     private async Task<StoredKey> GetVisibleAsync(string keyId, Caller caller, CancellationToken cancellationToken)

@@ -28,20 +28,20 @@ public static class ValidationCodeNames
 {
     public static string ToWire(this ValidationCode code) => code switch
     {
-        ValidationCode.Valid => "VALID",
-        ValidationCode.Malformed => "MALFORMED",
-        ValidationCode.NotFound => "NOT_FOUND",
-        ValidationCode.Revoked => "REVOKED",
-        ValidationCode.Expired => "EXPIRED",
-        ValidationCode.WrongEnvironment => "WRONG_ENVIRONMENT",
-        ValidationCode.IpNotAllowed => "IP_NOT_ALLOWED",
-        ValidationCode.InsufficientScope => "INSUFFICIENT_SCOPE",
-        ValidationCode.RateLimited => "RATE_LIMITED",
-        ValidationCode.QuotaExceeded => "QUOTA_EXCEEDED",
-        ValidationCode.TooManyFailures => "TOO_MANY_FAILURES",
-        ValidationCode.LimiterUnavailable => "RATE_LIMITER_UNAVAILABLE",
-        ValidationCode.VerificationBusy => "VERIFICATION_BUSY",
-        _ => "UNAVAILABLE",
+        ValidationCode.Valid => ErrorCodes.Valid,
+        ValidationCode.Malformed => ErrorCodes.Malformed,
+        ValidationCode.NotFound => ErrorCodes.NotFound,
+        ValidationCode.Revoked => ErrorCodes.Revoked,
+        ValidationCode.Expired => ErrorCodes.Expired,
+        ValidationCode.WrongEnvironment => ErrorCodes.WrongEnvironment,
+        ValidationCode.IpNotAllowed => ErrorCodes.IpNotAllowed,
+        ValidationCode.InsufficientScope => ErrorCodes.InsufficientScope,
+        ValidationCode.RateLimited => ErrorCodes.RateLimited,
+        ValidationCode.QuotaExceeded => ErrorCodes.QuotaExceeded,
+        ValidationCode.TooManyFailures => ErrorCodes.TooManyFailures,
+        ValidationCode.LimiterUnavailable => ErrorCodes.RateLimiterUnavailable,
+        ValidationCode.VerificationBusy => ErrorCodes.VerificationBusy,
+        _ => ErrorCodes.Unavailable,
     };
 
     /// <summary>Codes that mean "who are you?" (401) rather than "you may not" (403).</summary>
