@@ -41,10 +41,27 @@ internal sealed partial class TableKeyStore(StorageTables tables, EventOutbox ou
             new(TableTransactionActionType.Add, KeyEntities.ToEntity(created)),
         };
         TableLimits.EnsureTransaction(actions);
-        var response = await tables.Keys.SubmitTransactionAsync(actions, cancellationToken);
+        string etag;
+        try
+        {
+            var response = await tables.Keys.SubmitTransactionAsync(actions, cancellationToken);
+            etag = response.Value[0].Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table returned no ETag.");
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // The client retried a transaction whose first attempt landed (its answer was lost in a timeout): the key is
+            // ours when it holds our secret hash, and nobody else can have changed it yet (its id was never handed out).
+            etag = await EtagOfOwnCreateAsync(record, cancellationToken) ?? throw new ConcurrencyConflictException($"Key '{record.Id}' exists already.");
+        }
         outbox.Committed(created);
-        return response.Value[0].Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table returned no ETag.");
+        return etag;
     });
+
+    private async Task<string?> EtagOfOwnCreateAsync(ApiKeyRecord record, CancellationToken cancellationToken)
+    {
+        var existing = await tables.Keys.GetEntityIfExistsAsync<TableEntity>(record.Id, KeyEntities.KeyRow, cancellationToken: cancellationToken);
+        return existing.HasValue && existing.Value!.GetString("SecretHash") == record.SecretHash ? existing.Value.ETag.ToString() : null;
+    }
 
     public Task<string> ReplaceAsync(ApiKeyRecord record, string etag, KeyEvent? change, CancellationToken cancellationToken) => Guard(async () =>
     {
