@@ -43,16 +43,12 @@ public static class HokusaiCli
                 auth.AddCommand<LogoutCommand>("logout").WithDescription("Remove a profile from the config file.");
                 auth.AddCommand<WhoAmICommand>("whoami").WithDescription("Show the configured key's id, owner and scopes.");
             });
-            config.AddBranch("admin", admin =>
-            {
-                admin.SetDescription("Operations with direct storage access.");
-                admin.AddCommand<BootstrapCommand>("bootstrap").WithDescription("Create the first admin key directly in storage; prints it once.")
-                    .WithExample("admin", "bootstrap", "--connection-string", "UseDevelopmentStorage=true");
-            });
         });
 
         try
         {
+            // Checked before parsing, so the old command's storage options get this answer, not "unknown option".
+            if (args is ["admin", ..]) throw new CliException(AdminCommandsMoved, ExitCodes.Usage);
             return await app.RunAsync(args, cancellationToken);
         }
         catch (Exception ex)
@@ -62,6 +58,14 @@ public static class HokusaiCli
             return code;
         }
     }
+
+    /// <summary>
+    /// <c>admin bootstrap</c> wrote to storage with the server's code; the tool now talks only to the API, and the first
+    /// admin key comes from the server's <c>bootstrap-admin</c> (docs/cli.md, "The first admin key").
+    /// </summary>
+    internal const string AdminCommandsMoved =
+        "'hokusai admin bootstrap' was removed: hokusai talks only to the API. The first admin key comes from the server: ./run.sh prints one " +
+        "locally; for a deployment run the server's bootstrap-admin against its storage (docs/deploy.md). Then: hokusai auth login --api-key <key>.";
 
     /// <summary>One line for any failure: the problem detail and code for API errors, never a stack trace.</summary>
     internal static (string Message, int ExitCode) Describe(Exception ex) => ex switch

@@ -79,6 +79,48 @@ public sealed partial class ServerHostTests
         Assert.DoesNotContain("not-a-key", output);
     }
 
+    [Fact]
+    public async Task Bootstrap_creates_a_working_admin_key_once_then_exits_3_unless_forced_and_2_on_a_bad_argument()
+    {
+        var group = await ServerGroup.CreateAsync(withRedis: false);
+        var (exitCode, output) = await ServerProcess.RunCommandAsync(group.Settings, "bootstrap-admin", "--owner", "root", "--json");
+        Assert.Equal(0, exitCode);
+        var created = BootstrapResult(output);
+        var key = created["key"]!.GetValue<string>();
+        var id = created["id"]!.GetValue<string>();
+        Assert.True(PlaintextKey().IsMatch(key), "bootstrap-admin --json carries the key");
+        Assert.Equal("root", created["owner"]!.GetValue<string>());
+        using (var server = group.StartServer())
+        {
+            var (status, listed, _) = await server.Client(key).GetJsonAsync("/api/keys?limit=100");
+            Assert.Equal(200, status);
+            Assert.Contains(listed!["items"]!.AsArray(), k => k!["id"]!.GetValue<string>() == id);
+        }
+
+        var (refused, refusal) = await ServerProcess.RunCommandAsync(group.Settings, "bootstrap-admin", "--json");
+        Assert.Equal(3, refused);
+        Assert.Contains($"An admin key already exists (id {id})", refusal);
+        Assert.False(PlaintextKey().IsMatch(refusal), "a refusal prints no key");
+
+        var (forced, forcedOutput) = await ServerProcess.RunCommandAsync(group.Settings, "bootstrap-admin", "--force", "--json");
+        Assert.Equal(0, forced);
+        Assert.NotEqual(id, BootstrapResult(forcedOutput)["id"]!.GetValue<string>());
+
+        // The removed `hokusai admin bootstrap` took storage as options; the server takes it from its configuration.
+        var (usage, usageOutput) = await ServerProcess.RunCommandAsync(group.Settings, "bootstrap-admin", "--connection-string", "UseDevelopmentStorage=true");
+        Assert.Equal(2, usage);
+        Assert.Contains("Unknown argument '--connection-string'", usageOutput);
+    }
+
+    /// <summary>The one JSON line <c>bootstrap-admin --json</c> writes to standard output (logs, if any, go to standard error).</summary>
+    private static JsonNode BootstrapResult(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('{')).ToList();
+        // Counted, not printed: the line holds a plaintext key.
+        Assert.True(lines.Count == 1, $"{lines.Count} JSON lines in the output of bootstrap-admin --json");
+        return JsonNode.Parse(lines[0])!;
+    }
+
     public static TheoryData<string, string> BodyRoutes() => new()
     {
         { "POST", "/api/keys/verify" },

@@ -250,25 +250,15 @@ public sealed class CliCommandTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
-    public async Task Admin_bootstrap_creates_a_working_admin_key_through_storage()
+    public async Task Admin_bootstrap_is_gone_and_points_to_the_servers_bootstrap_admin()
     {
+        // The old command line, storage options included: one line pointing to the server, and the usage exit code.
         var result = await _cli.RunAsync("admin", "bootstrap", "--connection-string", fixture.Group.StorageConnectionString,
-            "--table-prefix", fixture.Group.TablePrefix, "--owner", "root", "--force", "--json");
-        Assert.True(result.ExitCode == 0, result.ToString());
-        var key = result.Json().GetProperty("key").GetString();
-        Assert.True(Secrets.IsKey(key), "bootstrap --json carries the key");
-        Assert.Equal("root", result.Json().GetProperty("owner").GetString());
-
-        using var client = fixture.NewClient(key);
-        var page = await client.ListKeysAsync();
-        Assert.NotEmpty(page.Items);
-
-        var again = await _cli.RunAsync("admin", "bootstrap", "--connection-string", fixture.Group.StorageConnectionString,
-            "--table-prefix", fixture.Group.TablePrefix);
-        Assert.Equal(1, again.ExitCode);
-        Assert.Contains("already exists", again.Err);
-
-        var nowhere = await _cli.RunAsync("admin", "bootstrap");
-        Assert.Equal(2, nowhere.ExitCode);
+            "--table-prefix", fixture.Group.TablePrefix, "--json");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("bootstrap-admin", result.Err);
+        Assert.Contains("./run.sh", result.Err);
+        Assert.Single(result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", result.Out);
     }
 }

@@ -5,7 +5,7 @@ namespace Hokusai.Keys.Management;
 
 /// <summary>
 /// Creates the first admin key with direct storage access (no HTTP endpoint can, since nobody holds a key yet).
-/// Used by the server's <c>bootstrap-admin</c> command, <c>./run.sh</c> and <c>hokusai admin bootstrap</c>.
+/// Used by the server's <c>bootstrap-admin</c> command (and so by <c>./run.sh</c>).
 /// </summary>
 public sealed class AdminBootstrapper(IKeyStore store, KeyManagementService keys, TimeProvider time)
 {
