@@ -47,10 +47,11 @@ public sealed class CliPackageTests
             var serverAssemblies = assemblies.Where(a => ForbiddenAssemblyPrefixes.Any(p => a.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList();
             Assert.True(serverAssemblies.Count == 0, "the tool carries server assemblies: " + string.Join(", ", serverAssemblies));
 
-            // The project graph, transitive references included: the tool and the client, nothing else of ours.
+            // The project graph, transitive references included: the tool, the client and the wire contract it shares with
+            // the server (codes only, no dependencies), nothing else of ours.
             var libraries = ReadJson(toolFiles, "hokusai.deps.json").GetProperty("libraries").EnumerateObject();
             var projects = libraries.Where(l => l.Value.GetProperty("type").GetString() == "project").Select(l => l.Name.Split('/')[0]).Order(StringComparer.Ordinal);
-            Assert.Equal(["Hokusai.Keys.Client", "hokusai"], projects);
+            Assert.Equal(["Hokusai.Keys.Client", "Hokusai.Keys.Contracts", "hokusai"], projects);
 
             Assert.True(package.Length < MaxPackageBytes, $"the package is {package.Length:N0} bytes; bound {MaxPackageBytes:N0}");
             var unpacked = zip.Entries.Sum(e => e.Length);
