@@ -16,13 +16,19 @@ public class RotationTests
 
     public RotationTests() => _keys = new KeyManagementService(_store, new NoCache(), new PlainHasher(), _time);
 
-    private async Task<ApiKeyRecord> CreateAsync() =>
-        (await _keys.CreateAsync(new CreateKeyRequest { Name = "rotating", Owner = "alice", Scopes = ["models:read"] }, Admin, CancellationToken.None)).Record;
+    private async Task<ApiKeyRecord> CreateAsync(long? expiresInSeconds = null) =>
+        (await _keys.CreateAsync(new CreateKeyRequest { Name = "rotating", Owner = "alice", Scopes = ["models:read"], ExpiresInSeconds = expiresInSeconds }, Admin, CancellationToken.None)).Record;
 
-    [Fact]
-    public async Task Concurrent_rotations_yield_exactly_one_successor()
+    /// <summary>
+    /// With an expiry before the grace period ends, linking leaves the predecessor's expiry as it was: then only the
+    /// link itself stops a second rotation (the other case also changes what the losers compare).
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(60L)]
+    public async Task Concurrent_rotations_yield_exactly_one_successor(long? expiresInSeconds)
     {
-        var key = await CreateAsync();
+        var key = await CreateAsync(expiresInSeconds);
         var attempts = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
         {
             try { return (Rotated: await _keys.RotateAsync(key.Id, new RotateKeyRequest(), Admin, CancellationToken.None), Code: (string?)null); }
