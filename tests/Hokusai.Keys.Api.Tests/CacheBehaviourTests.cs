@@ -95,8 +95,13 @@ public class CacheBehaviourTests
         var (_, warmUp) = await admin.CreateKeyAsync(new { name = "warm-up" });
         Assert.Equal("VALID", await b.Client().VerifyCodeAsync(warmUp)); // the code path is compiled: the cold load below reads at once
 
+        var verified = counter.BcryptVerifications;
         var coldLoad = b.Client().VerifyCodeAsync(key);          // reads the key, then spends 800 ms in bcrypt
-        await Task.Delay(300);
+        // Revoke once the load has read the key and is inside bcrypt (the seam counts on entry), not after a guessed delay.
+        var deadline = Stopwatch.StartNew();
+        while (counter.BcryptVerifications == verified && !coldLoad.IsCompleted && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(5);
+        Assert.True(counter.BcryptVerifications > verified, "the cold load never reached bcrypt");
+        Assert.False(coldLoad.IsCompleted, "the cold load finished before the revocation: the race was not run");
         Assert.Equal(200, (await admin.PostJsonAsync($"/api/keys/{id}/revoke")).Status);
         await coldLoad;                                           // began before the revocation: either answer is fair
 

@@ -93,6 +93,7 @@ public class ManagementApiTests(ApiFixture fx) : IClassFixture<ApiFixture>
 
         // Listing shows only alice's keys; asking for bob's is forbidden.
         var list = (await alice.GetJsonAsync("/api/keys")).Body!["items"]!.AsArray();
+        Assert.Contains(list, item => item!["id"]!.GetValue<string>() == created); // not vacuous: alice's own key is listed
         Assert.All(list, item => Assert.Equal("alice", item!["owner"]!.GetValue<string>()));
         Assert.Equal(403, (await alice.GetJsonAsync("/api/keys?owner=bob")).Status);
 

@@ -34,8 +34,9 @@ public class OpenApiDocumentTests
         }
     }
 
+    /// <summary>The Functions app's half: FunctionsOpenApiTests in Hokusai.Keys.Functions.Tests.</summary>
     [Fact]
-    public async Task Both_hosts_serve_the_committed_document()
+    public async Task The_server_serves_the_committed_document()
     {
         using var server = (await ServerGroup.CreateAsync()).StartServer();
         var served = JsonNode.Parse(await server.CreateClient().GetStringAsync("/api/openapi.json"))!;

@@ -115,7 +115,7 @@ public class VerifyAndAuthorizeTests(ApiFixture fx) : IClassFixture<ApiFixture>
     public async Task X_Forwarded_For_is_believed_only_from_trusted_proxies()
     {
         using var server = fx.Group.With("Hokusai:Network:TrustedProxies", "10.9.0.0/16").StartServer();
-        var (_, key) = await fx.Admin.CreateKeyAsync(new { name = "behind proxy", allowedIps = new[] { "203.0.113.0/24" } });
+        var (_, key) = await fx.Admin.CreateKeyAsync(new { name = "behind proxy", allowedIps = new[] { "203.0.113.0/24", "2001:db8::/32" } });
 
         async Task<int> Send(string peer, string forwardedFor)
         {
@@ -130,7 +130,12 @@ public class VerifyAndAuthorizeTests(ApiFixture fx) : IClassFixture<ApiFixture>
         Assert.Equal(403, await Send("198.51.100.1", "203.0.113.7")); // untrusted peer: header ignored
         Assert.Equal(204, await Send("203.0.113.9", "1.2.3.4")); // untrusted peer inside the allow-list: its own address counts
         Assert.Equal(204, await Send("10.9.0.1", "203.0.113.7:51234")); // Azure front ends add the client's port
-        Assert.Equal(403, await Send("10.9.0.1", "[2001:db8::7]:443"));
+        // Bracketed IPv6 with a port is read (allowed only when the address inside is read and matched), never guessed.
+        Assert.Equal(204, await Send("10.9.0.1", "[2001:db8::7]:443"));
+        Assert.Equal(204, await Send("10.9.0.1", "[2001:db8::7]"));
+        Assert.Equal(204, await Send("10.9.0.1", "2001:db8::7"));
+        Assert.Equal(403, await Send("10.9.0.1", "[2001:db9::7]:443"));
+        Assert.Equal(403, await Send("10.9.0.1", "[2001:db8::7")); // garbage from a trusted hop: the proxy's own address counts
     }
 
     private async Task<HttpResponseMessage> Authorize(string? bearer = null, string? header = null, string? query = null, string? scopes = null, string? peer = null)

@@ -92,13 +92,17 @@ public sealed class LifecycleTests
         var access = new HokusaiServerAccess(server);
         var (id, _) = await admin.CreateKeyAsync(new { name = "later" });
         Assert.Equal(200, (await admin.SendAsync(HttpMethod.Post, $"/api/keys/{id}/revoke")).Status);
-        await Task.Delay(300);
-        Assert.All(await EventRowsAsync(access, id), r => Assert.False(r.GetBoolean("Dispatched")));
+        await sender.WaitForAttemptsAsync(2); // created and revoked were tried and failed
+        var undelivered = await EventRowsAsync(access, id);
+        Assert.Equal(2, undelivered.Count);
+        Assert.All(undelivered, r => Assert.False(r.GetBoolean("Dispatched")));
 
         sender.Fail = false;
         var sweeps = server.Services.GetRequiredService<LifecycleSweeps>();
         Assert.True(await sweeps.SweepOutboxAsync(CancellationToken.None) >= 2);
-        Assert.All(await EventRowsAsync(access, id), r => Assert.True(r.GetBoolean("Dispatched")));
+        var delivered = await EventRowsAsync(access, id);
+        Assert.Equal(2, delivered.Count);
+        Assert.All(delivered, r => Assert.True(r.GetBoolean("Dispatched")));
         Assert.Equal(0, await sweeps.SweepOutboxAsync(CancellationToken.None));
         Assert.Equal(2, sender.Sent.Count(m => m.ApplicationProperties["cloudEvents:subject"] as string == id));
     }
@@ -111,7 +115,9 @@ public sealed class LifecycleTests
         var access = new HokusaiServerAccess(server);
         var (id, _) = await admin.CreateKeyAsync(new { name = "local" });
         Assert.False(server.Services.GetRequiredService<IKeyEventPublisher>().IsEnabled);
-        Assert.All(await EventRowsAsync(access, id), r => Assert.False(r.GetBoolean("Dispatched")));
+        var rows = await EventRowsAsync(access, id);
+        Assert.Single(rows); // created
+        Assert.All(rows, r => Assert.False(r.GetBoolean("Dispatched")));
         var pointers = await access.Tables.Outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {EventOutbox.Partition}")).ToListAsync();
         Assert.Empty(pointers);
     }

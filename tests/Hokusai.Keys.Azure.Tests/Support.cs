@@ -66,8 +66,25 @@ internal sealed class RecordingSender : ServiceBusSender
 
     public volatile bool Fail;
 
+    private int _attempts;
+
+    /// <summary>Sends tried, failed ones included.</summary>
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>Waits until at least <paramref name="count"/> sends were tried (a seam to wait on, not a guessed delay).</summary>
+    public async Task WaitForAttemptsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Attempts < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Attempts} of {count} sends were tried");
+            await Task.Delay(10);
+        }
+    }
+
     public override Task SendMessageAsync(ServiceBusMessage message, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _attempts);
         if (Fail) throw new ServiceBusException("test: the namespace is unreachable", ServiceBusFailureReason.ServiceCommunicationProblem);
         Sent.Enqueue(message);
         return Task.CompletedTask;

@@ -221,7 +221,9 @@ public sealed class CliCommandTests(ServerFixture fixture) : IClassFixture<Serve
         // later commands use the stored profile: no --api-key, no --api-url
         var listed = await _cli.RunAsync("auth", "list-keys", "--json");
         Assert.True(listed.ExitCode == 0, listed.ToString());
-        Assert.All(listed.Json().GetProperty("items").EnumerateArray(), k => Assert.Equal("team-login", k.GetProperty("owner").GetString()));
+        var items = listed.Json().GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(items, k => k.GetProperty("id").GetString() == id); // not vacuous: the profile's own key is listed
+        Assert.All(items, k => Assert.Equal("team-login", k.GetProperty("owner").GetString()));
 
         var whoami = await _cli.RunAsync("auth", "whoami");
         Assert.True(whoami.ExitCode == 0, whoami.ToString());

@@ -13,8 +13,9 @@ public class ApiKeyFormatTests
         var key = ApiKeyFormat.Generate(environment);
 
         Assert.StartsWith(prefix, key.Plaintext);
-        Assert.True(key.Plaintext.Length <= 64);
-        Assert.Equal(ApiKeyFormat.TotalLength, key.Plaintext.Length);
+        Assert.Equal(8 + 16 + 28 + 6, key.Plaintext.Length); // prefix, key id, secret, checksum (the README's shape)
+        Assert.Equal(key.KeyId, key.Plaintext[8..24]);
+        Assert.Equal(key.Secret, key.Plaintext[24..52]);
         Assert.Matches("^[A-Za-z0-9_]+$", key.Plaintext);
         Assert.Matches(new Regex(ApiKeyFormat.ScannerPattern), key.Plaintext);
         Assert.True(ApiKeyFormat.TryParse(key.Plaintext, out var parsed));
@@ -26,8 +27,20 @@ public class ApiKeyFormatTests
     [Fact]
     public void Secret_part_carries_at_least_160_bits_and_fits_bcrypt()
     {
-        Assert.True(ApiKeyFormat.SecretLength * Math.Log2(62) >= 160);
-        Assert.True(ApiKeyFormat.SecretLength <= 72);
+        // Measured on generated keys, not read from the constants: every character between the key id and the checksum
+        // must range over all of base62 (a generator drawing from a smaller alphabet, or a fixed character, fails here).
+        var secrets = Enumerable.Range(0, 3000).Select(_ => ApiKeyFormat.Generate(KeyEnvironment.Live).Plaintext[(8 + 16)..^6]).ToList();
+        var length = Assert.Single(secrets.Select(s => s.Length).Distinct());
+        var bits = 0.0;
+        for (var i = 0; i < length; i++)
+        {
+            var symbols = secrets.Select(s => s[i]).Distinct().ToList();
+            Assert.All(symbols, c => Assert.True(char.IsAsciiLetterOrDigit(c), $"'{c}' at {i} is not base62"));
+            Assert.True(symbols.Count >= 60, $"position {i} took only {symbols.Count} of 62 symbols in 3000 keys");
+            bits += Math.Log2(symbols.Count);
+        }
+        Assert.True(bits >= 160, $"{bits:F0} bits");
+        Assert.All(secrets, s => Assert.True(System.Text.Encoding.UTF8.GetByteCount(s) <= 72, "bcrypt reads at most 72 bytes"));
     }
 
     [Fact]

@@ -31,7 +31,8 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     // Returns per item: outcome (0 allowed, 1 rate limited, 2 quota exceeded, 3 quota counter missing and no seed: nothing
     // consumed, ask again with a seed), remaining, reset_us, retry_after_us, quota_before, quota_after, granted (want if it
     // fitted, else cost).
-    private const string Script = """
+    // Internal: a test holds it to Gcra.Evaluate (GcraScriptEquivalenceTests).
+    internal const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local out = {}
