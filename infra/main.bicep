@@ -37,6 +37,9 @@ param functionInstanceMemoryMB int = 2048
 @maxValue(1000)
 param functionMaximumInstanceCount int = 40
 
+@description('Comma-separated CIDRs of gateways that forward end users\' addresses in the verify body (docs/security.md, "Who is throttled"); empty: none.')
+param trustedGateways string = ''
+
 // No default, and nothing generated here: a pepper made per deployment would change on every deployment, leaving
 // instances with different peppers side by side during each rollout (docs/security.md).
 @description('Cache pepper stored in Key Vault (at least 32 characters). Generate it once per environment and pass the same value on every deployment (docs/deploy.md).')
@@ -139,6 +142,7 @@ module functionApp 'modules/functionapp.bicep' = {
     serviceBusTopicName: serviceBus.outputs.topicName
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
+    trustedGateways: trustedGateways
   }
 }
 

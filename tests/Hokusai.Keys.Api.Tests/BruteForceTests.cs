@@ -47,6 +47,8 @@ public class BruteForceTests
         Assert.Equal("VALID", await own.VerifyCodeAsync(key));
         Assert.Equal("VALID", await own.VerifyCodeAsync(key, ip: victim));
         Assert.Equal(204, (int)(await server.Client(key, peer: victim).GetAsync("/api/authorize")).StatusCode);
+        // The attacker itself is throttled (for every key the cache does not vouch for).
+        Assert.Equal(429, (await attacker.PostJsonAsync("/api/keys/verify", new { key = Forged() })).Status);
     }
 
     [Fact]
@@ -62,7 +64,7 @@ public class BruteForceTests
         var gateway = server.Client(peer: "10.9.0.1");
 
         for (var i = 0; i < 5; i++) Assert.Equal("NOT_FOUND", await gateway.VerifyCodeAsync(Forged(), ip: "198.51.100.7"));
-        Assert.Equal(429, (await gateway.PostJsonAsync("/api/keys/verify", new { key, ip = "198.51.100.7" })).Status);
+        Assert.Equal(429, (await gateway.PostJsonAsync("/api/keys/verify", new { key = Forged(), ip = "198.51.100.7" })).Status);
         Assert.Equal("VALID", await gateway.VerifyCodeAsync(key, ip: "198.51.100.8"));
 
         // Many end users together still meet the gateway's own (larger) budget: 5 failures so far, 7 more allowed.
@@ -74,7 +76,7 @@ public class BruteForceTests
         // A caller that is not a trusted gateway is counted as itself, whatever its body says.
         var plain = server.Client(peer: "10.10.0.1");
         for (var i = 0; i < 5; i++) await plain.PostJsonAsync("/api/keys/verify", new { key = Forged(), ip = $"192.0.2.{i + 100}" });
-        Assert.Equal(429, (await plain.PostJsonAsync("/api/keys/verify", new { key, ip = "192.0.2.200" })).Status);
+        Assert.Equal(429, (await plain.PostJsonAsync("/api/keys/verify", new { key = Forged(), ip = "192.0.2.200" })).Status);
     }
 
     [Fact]

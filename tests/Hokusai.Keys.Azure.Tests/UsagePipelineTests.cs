@@ -69,7 +69,8 @@ public sealed class UsagePipelineTests
             Assert.Equal(id, usage["keyId"]!.GetValue<string>());
             Assert.Equal("hour", usage["granularity"]!.GetValue<string>());
             Assert.True(usage["buckets"]!.AsArray().Count is 24 or 25, "default: the last 24 hours, empty buckets included");
-            Assert.True(Sum(usage) == (500L, 400L, 100L, 500L), usage.ToJsonString());
+            // Cost: only the allowed requests consume it (docs/security.md, "Unauthenticated calls do not write storage").
+            Assert.True(Sum(usage) == (500L, 400L, 100L, 400L), usage.ToJsonString());
             var denied = usage["buckets"]!.AsArray().SelectMany(b => b!["denied"]!.AsObject()).GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Sum(d => d.Value!.GetValue<long>()));
             Assert.Equal(new Dictionary<string, long> { ["INSUFFICIENT_SCOPE"] = 100 }, denied);
         }
@@ -96,7 +97,7 @@ public sealed class UsagePipelineTests
         Assert.Equal((0, 1), (second.Writes, second.Duplicates));
 
         var usage = await UsageAsync(admin, id);
-        Assert.Equal((300L, 200L, 100L, 600L), Sum(usage));
+        Assert.Equal((300L, 200L, 100L, 400L), Sum(usage)); // a refused event adds no cost, whatever cost it carries
     }
 
     [Fact]

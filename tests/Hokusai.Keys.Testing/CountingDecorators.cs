@@ -16,6 +16,9 @@ public sealed class CallCounter
 
     /// <summary>Makes each bcrypt verification take this much longer (to widen races on purpose).</summary>
     public TimeSpan VerifyDelay { get; set; }
+
+    /// <summary>When set, each bcrypt verification waits for it: holds the bcrypt workers (and so the queue) at a chosen state.</summary>
+    public ManualResetEventSlim? VerifyGate { get; set; }
     public int KeyReads => Volatile.Read(ref _keyReads);
 
     /// <summary>Awaited before each key replace reaches storage: lets a test hold one request at a chosen step.</summary>
@@ -56,6 +59,7 @@ public sealed class CallCounter
         {
             counter.Verified();
             if (counter.VerifyDelay > TimeSpan.Zero) Thread.Sleep(counter.VerifyDelay);
+            counter.VerifyGate?.Wait();
             return inner.Verify(secret, hash, scheme);
         }
     }

@@ -14,7 +14,8 @@ namespace Hokusai.Keys.Azure.Caching;
 /// HMAC-SHA256, keyed from the pepper, over the fingerprint, the cache key and the exact bytes FusionCache serialized
 /// (its entry with the whole <see cref="Validation.KeySnapshot"/>). Whoever can write to Redis but does not hold the
 /// pepper cannot forge, edit or move an entry: a value that fails the check is a miss (re-read from Table Storage),
-/// counted and logged. A value made with another pepper is a plain miss: its digest could not be compared anyway.
+/// counted and logged. A value made with another pepper is a plain miss: its digest could not be compared anyway; each
+/// foreign pepper fingerprint is logged once (expected during a rotation, a sign of a misconfiguration otherwise).
 /// A value past the expiry it was written with is a miss, so a genuine old value put back in Redis is honoured at most
 /// for the lifetime it was given. Only values coming from Redis are checked; L1 hits never pass through here.
 /// </summary>
@@ -43,6 +44,10 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
     private readonly ConcurrentDictionary<string, long> _loggedAt = new(StringComparer.Ordinal);
 
     private readonly TimeProvider _time;
+
+    // Foreign pepper fingerprints already logged: once each, and at most MaxLoggedFingerprints (the value is attacker-writable).
+    private readonly ConcurrentDictionary<uint, bool> _loggedFingerprints = new();
+    private const int MaxLoggedFingerprints = 64;
 
     public AuthenticatedDistributedCache(IDistributedCache inner, SecretDigester digester, KeyMetrics metrics, ILogger logger, TimeProvider? time = null)
     {
@@ -91,7 +96,12 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
         if (stored.Length < HeaderLength || stored[0] != Version)
             return Reject(key, KeyMetrics.RejectedIntegrity);
         if (!stored.AsSpan(1, FingerprintLength).SequenceEqual(_fingerprint))
+        {
+            var foreign = BinaryPrimitives.ReadUInt32BigEndian(stored.AsSpan(1, FingerprintLength));
+            if (_loggedFingerprints.Count < MaxLoggedFingerprints && _loggedFingerprints.TryAdd(foreign, true))
+                LogForeignPepper(_logger, foreign.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), key);
             return Reject(key, KeyMetrics.RejectedPepper);
+        }
 
         Span<byte> expected = stackalloc byte[MacLength];
         var payload = stored.AsSpan(HeaderLength);
@@ -121,7 +131,7 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
     private byte[]? Reject(string key, string reason)
     {
         _metrics.CacheEntryRejected(reason);
-        // Another pepper's entry is expected during a rotation or with per-process peppers: counted, not logged.
+        // Another pepper's entry is expected during a rotation or with per-process peppers: counted, its fingerprint logged once (above).
         if (reason != KeyMetrics.RejectedIntegrity) return null;
         var now = Stopwatch.GetTimestamp();
         if (_loggedAt.TryGetValue(key, out var at) && now - at < LogInterval) return null;
@@ -133,6 +143,9 @@ internal sealed partial class AuthenticatedDistributedCache : IDistributedCache
         LogIntegrityFailure(_logger, key);
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shared cache entry {CacheKey} was made with pepper {PepperFingerprint}, not this instance's: ignored (expected during a pepper rotation; otherwise instances run with different peppers); logged once per fingerprint")]
+    private static partial void LogForeignPepper(ILogger logger, string pepperFingerprint, string cacheKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shared cache entry {CacheKey} failed its integrity check (edited in Redis without the pepper?); it was ignored and the key is read from storage")]
     private static partial void LogIntegrityFailure(ILogger logger, string cacheKey);

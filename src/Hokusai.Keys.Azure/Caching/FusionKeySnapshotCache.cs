@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Validation;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,14 +22,30 @@ namespace Hokusai.Keys.Azure.Caching;
 /// instance and in Redis, even where instances run with different peppers (a rotation, per-process peppers). Redis
 /// values are authenticated (<see cref="AuthenticatedDistributedCache"/>): one made with another pepper or edited in
 /// Redis is a miss. Checked once when it enters L1; L1 hits cost nothing more.
+/// An invalidation must reach Redis and the backplane or fail the change that asked for it (the caller retries), and
+/// is repeated once, <see cref="RecheckDelay"/> later: a load on another instance that read the table before the change
+/// may write its (validly sealed) stale snapshot to Redis just after the first removal.
 /// </summary>
-internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
+internal sealed partial class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
 {
+    /// <summary>Longer than a load's Redis write can take (its hard timeout) plus a backplane message's delivery.</summary>
+    internal static readonly TimeSpan RecheckDelay = TimeSpan.FromSeconds(2);
+    private const int MaxPendingRechecks = 10_000;
+
     private readonly FusionCache _cache;
     private readonly FusionCacheEntryOptions _found;
     private readonly FusionCacheEntryOptions _missing;
     private readonly FusionCacheEntryOptions _invalidate;
+    private readonly FusionCacheEntryOptions _recheck;
     private readonly string _keyPrefix;
+    private readonly IDistributedCache? _shared;
+    private readonly ILogger _logger;
+
+    // Second removals, in order of their due time (all wait the same delay), run by one background loop.
+    private readonly Channel<(string KeyId, long Due)> _rechecks =
+        Channel.CreateBounded<(string, long)>(new BoundedChannelOptions(MaxPendingRechecks) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _rechecker;
 
     // When each key was last invalidated (here or, via the backplane, elsewhere): a load that started before must not
     // cache what it read. Entries older than the longest load are useless and pruned.
@@ -36,7 +54,16 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
 
     public FusionKeySnapshotCache(
         IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, KeyMetrics metrics, ILoggerFactory loggerFactory)
+        : this(options, redis, digester, metrics, loggerFactory, wrapShared: null)
     {
+    }
+
+    /// <param name="wrapShared">Tests only: wraps the Redis cache (e.g. to hold a write at a chosen moment).</param>
+    internal FusionKeySnapshotCache(
+        IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, KeyMetrics metrics, ILoggerFactory loggerFactory,
+        Func<IDistributedCache, IDistributedCache>? wrapShared)
+    {
+        _logger = loggerFactory.CreateLogger<FusionKeySnapshotCache>();
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(250);
         _found = new FusionCacheEntryOptions
@@ -59,6 +86,10 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
         _invalidate.AllowBackgroundBackplaneOperations = false;
         _invalidate.SkipBackplaneNotifications = false;
         _invalidate.DistributedCacheHardTimeout = TimeSpan.FromSeconds(1);
+        // The repeat runs in the background: a failure is logged (by FusionCache), there is no one to answer.
+        _recheck = _invalidate.Duplicate();
+        // A backplane that could not publish fails the change (503, the client retries); Redis is removed directly below.
+        _invalidate.ReThrowBackplaneExceptions = true;
 
         _cache = new FusionCache(
             new FusionCacheOptions
@@ -76,10 +107,12 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
 
         if (redis.IsConfigured)
         {
+            IDistributedCache shared = new AuthenticatedDistributedCache(
+                new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetAsync }),
+                digester, metrics, loggerFactory.CreateLogger<AuthenticatedDistributedCache>());
+            _shared = wrapShared?.Invoke(shared) ?? shared;
             _cache.SetupDistributedCache(
-                new AuthenticatedDistributedCache(
-                    new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetAsync }),
-                    digester, metrics, loggerFactory.CreateLogger<AuthenticatedDistributedCache>()),
+                _shared,
                 // IncludeFields: FusionCache's own entry types round-trip value tuples (its start-up check warns of data loss
                 // otherwise); our snapshot has no public fields, so its JSON is unchanged.
                 new FusionCacheSystemTextJsonSerializer(new JsonSerializerOptions { IncludeFields = true }));
@@ -94,6 +127,7 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
             if (e.Message.Action == BackplaneMessageAction.EntryRemove && e.Message.CacheKey is { } key)
                 NoteInvalidation(key[(key.LastIndexOf(':') + 1)..]);
         };
+        _rechecker = redis.IsConfigured ? Task.Run(RunRechecksAsync) : Task.CompletedTask;
     }
 
     /// <summary>
@@ -150,11 +184,63 @@ internal sealed class FusionKeySnapshotCache : IKeySnapshotCache, IDisposable
     public async ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken)
     {
         NoteInvalidation(keyId);
-        await _cache.RemoveAsync(CacheKey(keyId), _invalidate, cancellationToken);
+        var cacheKey = CacheKey(keyId);
+        try
+        {
+            await _cache.RemoveAsync(cacheKey, _invalidate, cancellationToken);
+            // Directly as well: FusionCache skips Redis while its circuit breaker is open, or gives up at its timeout,
+            // without an error; a revocation must not answer 200 while Redis may still hold the old entry.
+            if (_shared is not null) await _shared.RemoveAsync(cacheKey, cancellationToken).WaitAsync(_invalidate.DistributedCacheHardTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogInvalidationFailed(_logger, keyId, ex);
+            throw new StorageUnavailableException("The shared cache could not be updated; retry the change.", ex);
+        }
+        if (_shared is not null && !_rechecks.Writer.TryWrite((keyId, Stopwatch.GetTimestamp() + (long)(RecheckDelay.TotalSeconds * Stopwatch.Frequency))))
+            LogRecheckDropped(_logger, keyId);
+    }
+
+    /// <summary>The repeated removals: one loop, so a burst of changes costs one task, and at most <see cref="MaxPendingRechecks"/> wait.</summary>
+    private async Task RunRechecksAsync()
+    {
+        try
+        {
+            await foreach (var (keyId, due) in _rechecks.Reader.ReadAllAsync(_stopping.Token))
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, _stopping.Token);
+                try
+                {
+                    NoteInvalidation(keyId);
+                    await _cache.RemoveAsync(CacheKey(keyId), _recheck, _stopping.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogInvalidationFailed(_logger, keyId, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary><c>{redis prefix}:key:{key id}</c>, in Redis and in L1 alike: one entry per key, whatever the pepper.</summary>
     private string CacheKey(string keyId) => string.Concat(_keyPrefix, keyId);
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _rechecks.Writer.TryComplete();
+        _stopping.Cancel();
+        _rechecker.Wait(TimeSpan.FromSeconds(1));
+        _stopping.Dispose();
+        _cache.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not remove key {KeyId} from the shared cache or tell the other instances")]
+    private static partial void LogInvalidationFailed(ILogger logger, string keyId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Too many invalidations pending: the repeated removal of key {KeyId} was skipped")]
+    private static partial void LogRecheckDropped(ILogger logger, string keyId);
 }

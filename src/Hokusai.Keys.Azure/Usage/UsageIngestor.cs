@@ -270,10 +270,11 @@ public sealed partial class UsageIngestor
         foreach (var e in events)
         {
             sum.Total++;
-            sum.Cost += e.Cost;
+            // Only allowed requests consume cost (the validator records 0 for refusals; messages from older instances may not).
             if (e.Code == "VALID")
             {
                 sum.Allowed++;
+                sum.Cost += e.Cost;
                 sum.AllowedCost += e.Cost;
             }
             else sum.Denied[e.Code] = sum.Denied.GetValueOrDefault(e.Code) + 1;

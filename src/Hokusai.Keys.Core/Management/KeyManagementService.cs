@@ -345,7 +345,12 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             var stored = await GetVisibleAsync(keyId, caller, cancellationToken);
             KeyAuthority.EnsureMayChange(caller, stored.Record);
             var (updated, evt) = change(stored.Record, time.GetUtcNow());
-            if (evt is null) return stored.Record;
+            if (evt is null)
+            {
+                // Nothing to change, but invalidate again: this may be the retry of a change whose invalidation failed (503).
+                await cache.InvalidateAsync(keyId, CancellationToken.None);
+                return stored.Record;
+            }
             try
             {
                 await store.ReplaceAsync(updated, stored.ETag, evt, cancellationToken);

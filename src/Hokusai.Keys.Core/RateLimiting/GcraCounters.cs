@@ -10,12 +10,21 @@ namespace Hokusai.Keys.RateLimiting;
 internal sealed class GcraCounters<TKey>(TimeProvider time) where TKey : notnull
 {
     private const int PruneAbove = 100_000;
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<TKey, Cell> _cells = new();
+    private long _nextPruneMicros;
+    private int _pruning;
 
     private sealed class Cell
     {
         public double Tat;
+
+        /// <summary>Set under the cell's lock when it leaves the dictionary: a thread still holding it counts again in a fresh cell.</summary>
+        public bool Removed;
     }
+
+    /// <summary>How many times the dictionary was scanned for refilled cells (tests).</summary>
+    internal int Prunes { get; private set; }
 
     /// <summary>True when one more count for <paramref name="key"/> would exceed <paramref name="policy"/>.</summary>
     public bool IsExhausted(TKey key, RateLimitPolicy policy)
@@ -29,18 +38,53 @@ internal sealed class GcraCounters<TKey>(TimeProvider time) where TKey : notnull
     public bool TryCount(TKey key, RateLimitPolicy policy)
     {
         var now = NowMicros();
-        var cell = _cells.GetOrAdd(key, static _ => new Cell());
-        bool allowed;
-        lock (cell)
+        bool? allowed = null;
+        while (allowed is null)
         {
-            var result = Gcra.Evaluate(policy, cell.Tat, now, 1);
-            allowed = result.Allowed;
-            if (allowed) cell.Tat = result.NewTat;
+            var cell = _cells.GetOrAdd(key, static _ => new Cell());
+            lock (cell)
+            {
+                if (cell.Removed) continue;
+                var result = Gcra.Evaluate(policy, cell.Tat, now, 1);
+                if (result.Allowed) cell.Tat = result.NewTat;
+                allowed = result.Allowed;
+            }
         }
-        if (_cells.Count > PruneAbove)
+        if (_cells.Count > PruneAbove) PruneOnce(now);
+        return allowed.Value;
+    }
+
+    /// <summary>
+    /// Forgets fully refilled cells (forgetting them changes nothing): at most once per interval and from one thread,
+    /// so a flood of new keys does not scan the dictionary on every count. Each cell is re-checked under its lock.
+    /// </summary>
+    private void PruneOnce(double now)
+    {
+        var nowMicros = (long)now;
+        if (nowMicros < Volatile.Read(ref _nextPruneMicros) || Interlocked.Exchange(ref _pruning, 1) == 1) return;
+        try
+        {
+            Volatile.Write(ref _nextPruneMicros, nowMicros + (long)PruneInterval.TotalMicroseconds);
+            Prunes++;
             foreach (var (name, c) in _cells)
-                if (c.Tat < now) _cells.TryRemove(name, out _); // fully refilled: forgetting it changes nothing
-        return allowed;
+            {
+                if (!Monitor.TryEnter(c)) continue; // in use right now: not refilled
+                try
+                {
+                    if (c.Removed || c.Tat >= now) continue;
+                    c.Removed = true;
+                    _cells.TryRemove(new KeyValuePair<TKey, Cell>(name, c));
+                }
+                finally
+                {
+                    Monitor.Exit(c);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _pruning, 0);
+        }
     }
 
     private double NowMicros() => time.GetUtcNow().ToUnixTimeMilliseconds() * 1000.0;

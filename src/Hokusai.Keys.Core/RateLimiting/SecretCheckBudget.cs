@@ -6,7 +6,8 @@ namespace Hokusai.Keys.RateLimiting;
 /// <summary>
 /// How many bcrypt verifications one key id may cost per minute (per instance) for secrets the cache cannot vouch
 /// for — wrong secrets, forged ids, first uses. Past it, such secrets are refused without hashing until the budget
-/// refills, so forged keys for one id cannot turn into unbounded CPU work. A cached key's right secret is unaffected.
+/// refills, so forged keys for one id cannot turn into unbounded CPU work. A cached key's right secret is unaffected,
+/// and so is a secret this instance has seen verified before (KeyValidator remembers it): only never-verified secrets wait.
 /// </summary>
 public sealed class SecretCheckBudget(IOptions<RateLimitingOptions> options, TimeProvider time)
 {

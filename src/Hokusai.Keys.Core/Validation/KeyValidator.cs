@@ -36,12 +36,12 @@ public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot?
 }
 
 /// <summary>
-/// The one validator behind verify, authorize and management authentication. Steps, in order: throttle (the caller's
-/// failed verifications) → format and checksum (no I/O) → lookup (exists, with the right secret and environment prefix)
-/// → state (revoked, expired, required environment) → network (client IP) → scope → limits (rate limit, quota) →
-/// record (usage, metrics).
+/// The one validator behind verify, authorize and management authentication. Steps, in order: format and checksum
+/// (no I/O) → lookup (exists, with the right secret and environment prefix) → state (revoked, expired, required
+/// environment) → network (client IP) → scope → limits (rate limit, quota) → record (usage, metrics).
 /// Only a request that passed every other check consumes rate limit and quota; failed verifications are counted
-/// per caller and, past the limit, answered TOO_MANY_FAILURES before any lookup.
+/// per caller and, past the limit, the caller gets TOO_MANY_FAILURES for every key the cache cannot vouch for: it
+/// keeps its cached keys (a shared address need not lock out everyone behind it) but causes no storage read or bcrypt.
 /// A cached key costs one cache hit, one HMAC and a constant-time compare. A secret the cache cannot vouch for costs
 /// one bcrypt — on the bounded <see cref="SecretVerificationQueue"/>, within the key id's <see cref="SecretCheckBudget"/>
 /// — whether or not the key exists, so neither CPU nor timing tells an attacker more than NOT_FOUND does. A miss is
@@ -67,18 +67,30 @@ public sealed partial class KeyValidator(
     public const string ManagementEndpoint = "management";
 
     private static readonly TimeSpan FailedSecretMemory = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan VerifiedSecretMemory = TimeSpan.FromHours(24);
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Lookup>>> _inFlight = new(StringComparer.Ordinal);
     private readonly MemoryCache _failedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    // Key id → digest of the secret verified for it (here by bcrypt, or by any instance for a snapshot the cache
+    // vouched for). A key's secret never changes (rotation makes a new id), so a reload of a key in use needs a table
+    // read but no bcrypt and no budget: forged secrets that spend an id's budget cannot lock its owner out.
+    private readonly MemoryCache _verifiedSecrets = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     // Thresholds this instance already reported: a key over its quota must not cause a table write per refused request.
     private readonly MemoryCache _reportedThresholds = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     /// <summary>What the lookup found: the key when the secret is right, else the refusal; and the key's owner when it exists at all.</summary>
-    private readonly record struct Lookup(KeySnapshot? Key, ValidationCode Refusal, bool Cached, ExistingKey? Existing = null)
+    private readonly record struct Lookup(KeySnapshot? Key, ValidationCode Refusal, bool Cached, ExistingKey? Existing = null, bool Uncounted = false)
     {
         public static Lookup Found(KeySnapshot key, bool cached) => new(key, ValidationCode.Valid, cached, new(key.Id, key.Owner));
         public static Lookup Refused(ValidationCode code, bool cached, ExistingKey? existing = null) => new(null, code, cached, existing);
+
+        /// <summary>
+        /// NOT_FOUND because the key id's budget is spent, the secret unchecked. Not the caller's failure: it may be the
+        /// owner's right secret, and the refusal cost nothing; the guesses that spent the budget were counted.
+        /// </summary>
+        public static Lookup BudgetSpent(bool cached, ExistingKey? existing = null) => new(null, ValidationCode.NotFound, cached, existing, Uncounted: true);
     }
 
     /// <summary>A key known to exist (its secret may still be wrong): only such keys get usage events.</summary>
@@ -90,27 +102,22 @@ public sealed partial class KeyValidator(
         var metered = request.Endpoint != ManagementEndpoint;
         var caller = request.Caller;
 
-        ValidationResult result;
-        var cached = true;
-        ExistingKey? existing = null;
-        if (caller is not null && failures.IsBlocked(caller, request.GatewayEndUser))
-        {
-            result = new(ValidationCode.TooManyFailures, null);
-        }
-        else
-        {
-            (result, cached, existing) = await CheckKeyAsync(request, cancellationToken);
-            if (metered && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
-                result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
-            if (caller is not null && result.Code.IsAuthenticationFailure()) failures.RecordFailure(caller, request.GatewayEndUser);
-        }
+        var blocked = caller is not null && failures.IsBlocked(caller, request.GatewayEndUser);
+        var (result, cached, existing, uncounted) = await CheckKeyAsync(request, blocked, cancellationToken);
+        if (metered && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
+            result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
+        // VERIFICATION_BUSY counts too: otherwise a caller that keeps the bcrypt queue full would never be throttled.
+        // UNAVAILABLE does not: a storage outage must not throttle honest callers.
+        if (caller is not null && ((result.Code.IsAuthenticationFailure() && !uncounted) || result.Code == ValidationCode.VerificationBusy))
+            failures.RecordFailure(caller, request.GatewayEndUser);
 
         var code = result.Code.ToWire();
         metrics.Validation(code, request.Endpoint, started, cached);
         // Usage is stored per key only for keys that exist: refusals of unknown ids are counted in metrics, so
-        // unauthenticated callers cannot make storage grow with ids they invent.
+        // unauthenticated callers cannot make storage grow with ids they invent. Only a valid request adds its cost:
+        // a forged key for a known id must not add to the owner's usage.
         if (metered && existing is { } known)
-            usage.Record(new UsageEvent(known.Id, known.Owner, time.GetUtcNow(), code, request.ClientIp, request.Cost));
+            usage.Record(new UsageEvent(known.Id, known.Owner, time.GetUtcNow(), code, request.ClientIp, result.Code == ValidationCode.Valid ? request.Cost : 0));
         return result;
     }
 
@@ -118,13 +125,15 @@ public sealed partial class KeyValidator(
     /// Format → lookup → state → network → scope. The environment prefix is part of the key's identity: it is not
     /// covered by the secret, so a test key relabelled <c>hk_live_</c> (checksum recomputed) is refused like a wrong secret.
     /// </summary>
-    private async ValueTask<(ValidationResult, bool Cached, ExistingKey? Existing)> CheckKeyAsync(ValidationRequest request, CancellationToken cancellationToken)
+    private async ValueTask<(ValidationResult, bool Cached, ExistingKey? Existing, bool Uncounted)> CheckKeyAsync(
+        ValidationRequest request, bool blocked, CancellationToken cancellationToken)
     {
-        if (!ApiKeyFormat.TryParse(request.Key, out var parsed)) return (new(ValidationCode.Malformed, null), true, null);
-        var lookup = await LookUpAsync(parsed, cancellationToken);
-        if (lookup.Key is not { } key) return (new(lookup.Refusal, null), lookup.Cached, lookup.Existing);
-        if (key.Environment != parsed.Environment) return (new(ValidationCode.NotFound, null), lookup.Cached, lookup.Existing);
-        return (new(Check(key, request.ClientIp, request.RequiredScopes, request.RequiredEnvironment), key), lookup.Cached, lookup.Existing);
+        if (!ApiKeyFormat.TryParse(request.Key, out var parsed))
+            return (new(blocked ? ValidationCode.TooManyFailures : ValidationCode.Malformed, null), true, null, false);
+        var lookup = await LookUpAsync(parsed, blocked, cancellationToken);
+        if (lookup.Key is not { } key) return (new(lookup.Refusal, null), lookup.Cached, lookup.Existing, lookup.Uncounted);
+        if (key.Environment != parsed.Environment) return (new(ValidationCode.NotFound, null), lookup.Cached, lookup.Existing, false);
+        return (new(Check(key, request.ClientIp, request.RequiredScopes, request.RequiredEnvironment), key), lookup.Cached, lookup.Existing, false);
     }
 
     private async ValueTask<ValidationResult> ApplyLimitsAsync(KeySnapshot key, int cost, CancellationToken cancellationToken)
@@ -174,12 +183,18 @@ public sealed partial class KeyValidator(
     /// vouch for costs one bcrypt (real or decoy) within the key id's budget, so an unknown id, a known uncached one and
     /// a cached one with a wrong secret take the same time.
     /// </summary>
-    private async ValueTask<Lookup> LookUpAsync(ParsedApiKey parsed, CancellationToken cancellationToken)
+    private async ValueTask<Lookup> LookUpAsync(ParsedApiKey parsed, bool blocked, CancellationToken cancellationToken)
     {
         var keyId = parsed.KeyId;
         var snapshot = await cache.TryGetAsync(keyId, cancellationToken);
         metrics.CacheLookup(snapshot is not null);
-        if (snapshot is { Exists: true, VerifiedDigest: { } verified } && DigestMatches(verified, parsed)) return Lookup.Found(snapshot, cached: true);
+        if (snapshot is { Exists: true, VerifiedDigest: { } verified } && DigestMatches(verified, parsed))
+        {
+            if (!_verifiedSecrets.TryGetValue(keyId, out _)) RememberVerifiedSecret(keyId, verified);
+            return Lookup.Found(snapshot, cached: true);
+        }
+        // A blocked caller gets only what the cache vouches for: nothing that reads storage or runs bcrypt.
+        if (blocked) return Lookup.Refused(ValidationCode.TooManyFailures, snapshot is not null);
 
         var digest = new byte[SecretDigester.DigestLength];
         digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
@@ -205,22 +220,25 @@ public sealed partial class KeyValidator(
     /// <summary>
     /// NOT_FOUND after a decoy bcrypt: once per remembered wrong secret and within the key id's budget, like a real
     /// verification of a wrong secret. VERIFICATION_BUSY when the bcrypt queue is full, as for a real one.
+    /// <paramref name="reserved"/>: the caller already holds a place in the queue, which this spends or gives back.
     /// </summary>
-    private async Task<Lookup> RefuseAtVerifyCostAsync(string keyId, string flightKey, string secret, bool spendBudget, bool cached, ExistingKey? existing)
+    private async Task<Lookup> RefuseAtVerifyCostAsync(
+        string keyId, string flightKey, string secret, bool spendBudget, bool cached, ExistingKey? existing, bool reserved = false)
     {
         var notFound = Lookup.Refused(ValidationCode.NotFound, cached, existing);
         if (_failedSecrets.TryGetValue(flightKey, out _)) return notFound;
-        if (spendBudget && !secretChecks.TrySpend(keyId))
-        {
-            metrics.BcryptSkipped(BudgetSpent);
-            return notFound;
-        }
-        if (verifications.TryVerifyDecoy(secret) is not { } decoy)
+        if (!reserved && !verifications.TryReserve())
         {
             metrics.BcryptSkipped(QueueFull);
             return Lookup.Refused(ValidationCode.VerificationBusy, cached);
         }
-        await decoy;
+        if (spendBudget && !secretChecks.TrySpend(keyId))
+        {
+            verifications.Release();
+            metrics.BcryptSkipped(BudgetSpent);
+            return Lookup.BudgetSpent(cached, existing);
+        }
+        await verifications.VerifyDecoyReserved(secret);
         RememberFailedSecret(flightKey);
         return notFound;
     }
@@ -229,6 +247,12 @@ public sealed partial class KeyValidator(
 
     private void RememberFailedSecret(string flightKey) =>
         _failedSecrets.Set(flightKey, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = FailedSecretMemory });
+
+    private void RememberVerifiedSecret(string keyId, byte[] digest) =>
+        _verifiedSecrets.Set(keyId, digest, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = VerifiedSecretMemory });
+
+    private bool WasVerified(string keyId, byte[] digest) =>
+        _verifiedSecrets.TryGetValue(keyId, out byte[]? verified) && verified is not null && CryptographicOperations.FixedTimeEquals(verified, digest);
 
     /// <summary>The cached path computes the presented secret's digest on the stack: no allocation per request.</summary>
     private bool DigestMatches(byte[] verified, in ParsedApiKey parsed)
@@ -277,34 +301,60 @@ public sealed partial class KeyValidator(
         if (again is not null)
             return await RefuseAtVerifyCostAsync(keyId, flightKey, secret, spendBudget: true, cached: true, again.Exists ? new ExistingKey(again.Id, again.Owner) : null);
 
-        // Before any I/O: past the budget, the answer does not depend on whether the key exists.
-        if (!secretChecks.TrySpend(keyId))
+        // A secret verified before (the key was in use and left the cache) needs the table read, not bcrypt.
+        var reserved = false;
+        if (!WasVerified(keyId, digest))
         {
-            metrics.BcryptSkipped(BudgetSpent);
-            return Lookup.Refused(ValidationCode.NotFound, cached: false);
+            // Before any I/O: a place in the bcrypt queue, then the key id's budget. With the queue full or past the
+            // budget, the answer does not depend on whether the key exists, and costs no storage read or cache write.
+            if (!verifications.TryReserve())
+            {
+                metrics.BcryptSkipped(QueueFull);
+                return Lookup.Refused(ValidationCode.VerificationBusy, cached: false);
+            }
+            if (!secretChecks.TrySpend(keyId))
+            {
+                verifications.Release();
+                metrics.BcryptSkipped(BudgetSpent);
+                return Lookup.BudgetSpent(cached: false);
+            }
+            reserved = true;
         }
 
-        var loadStarted = Stopwatch.GetTimestamp();
-        var stored = await store.GetAsync(keyId, cancellationToken);
-        if (stored is null || stored.Record.IsPending)
+        try
         {
-            await cache.SetAsync(KeySnapshot.Missing(keyId), loadStarted, cancellationToken);
-            return await RefuseAtVerifyCostAsync(keyId, flightKey, secret, spendBudget: false, cached: false, existing: null);
-        }
+            var loadStarted = Stopwatch.GetTimestamp();
+            var stored = await store.GetAsync(keyId, cancellationToken);
+            if (stored is null || stored.Record.IsPending)
+            {
+                await cache.SetAsync(KeySnapshot.Missing(keyId), loadStarted, cancellationToken);
+                if (!reserved) return Lookup.Refused(ValidationCode.NotFound, cached: false);
+                reserved = false;
+                return await RefuseAtVerifyCostAsync(keyId, flightKey, secret, spendBudget: false, cached: false, existing: null, reserved: true);
+            }
 
-        var record = stored.Record;
-        if (verifications.TryVerify(secret, record.SecretHash, record.HashScheme) is not { } verification)
-        {
-            metrics.BcryptSkipped(QueueFull);
-            return Lookup.Refused(ValidationCode.VerificationBusy, cached: false);
+            var record = stored.Record;
+            if (reserved)
+            {
+                reserved = false;
+                if (!await verifications.VerifyReserved(secret, record.SecretHash, record.HashScheme))
+                {
+                    LogWrongSecret(logger, keyId);
+                    RememberFailedSecret(flightKey);
+                    return Lookup.Refused(ValidationCode.NotFound, cached: false, new ExistingKey(record.Id, record.Owner));
+                }
+                RememberVerifiedSecret(keyId, digest);
+            }
+            return await CacheVerifiedAsync(keyId, record, digest, loadStarted, cancellationToken);
         }
-        if (!await verification)
+        finally
         {
-            LogWrongSecret(logger, keyId);
-            RememberFailedSecret(flightKey);
-            return Lookup.Refused(ValidationCode.NotFound, cached: false, new ExistingKey(record.Id, record.Owner));
+            if (reserved) verifications.Release();
         }
+    }
 
+    private async Task<Lookup> CacheVerifiedAsync(string keyId, ApiKeyRecord record, byte[] digest, long loadStarted, CancellationToken cancellationToken)
+    {
         var snapshot = KeySnapshot.From(record, digest);
         if (await cache.SetAsync(snapshot, loadStarted, cancellationToken)) return Lookup.Found(snapshot, cached: false);
 
