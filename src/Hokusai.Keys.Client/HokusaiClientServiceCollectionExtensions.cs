@@ -4,13 +4,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class HokusaiClientServiceCollectionExtensions
 {
-    /// <summary>Adds a <see cref="HokusaiApiKeyHandler"/> to this HttpClient: every request without credentials gets the resolved key.</summary>
+    /// <summary>Adds a <see cref="HokusaiApiKeyMessageHandler"/> to this HttpClient: every request without credentials gets the resolved key.</summary>
     public static IHttpClientBuilder AddHokusaiApiKey(this IHttpClientBuilder builder, Action<HokusaiKeysClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = new HokusaiKeysClientOptions();
         configure?.Invoke(options);
-        return builder.AddHttpMessageHandler(() => new HokusaiApiKeyHandler(options));
+        return builder.AddHttpMessageHandler(() => new HokusaiApiKeyMessageHandler(options));
     }
 
     /// <summary>Registers a singleton <see cref="HokusaiKeysClient"/> configured by <paramref name="configure"/>.</summary>

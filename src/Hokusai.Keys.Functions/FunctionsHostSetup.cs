@@ -2,13 +2,10 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Hokusai.Keys.Api;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Security;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
-using OpenTelemetry.Metrics;
 
 namespace Hokusai.Keys.Functions;
 

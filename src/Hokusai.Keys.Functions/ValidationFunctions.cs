@@ -1,5 +1,4 @@
 using Hokusai.Keys.Api;
-using Hokusai.Keys.Api.Handlers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

@@ -7,7 +7,7 @@ public static class ServerOpenApi
 {
     public static IServiceCollection AddHokusaiOpenApi(this IServiceCollection services) =>
         // The generator describes JSON as these options write it: the same options as the handlers use.
-        services.ConfigureHttpJsonOptions(o => Hokusai.Keys.Api.Http.HokusaiJson.Configure(o.SerializerOptions)).AddOpenApi("v1", options =>
+        services.ConfigureHttpJsonOptions(o => Hokusai.Keys.Api.Http.ApiJson.Configure(o.SerializerOptions)).AddOpenApi("v1", options =>
         {
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {

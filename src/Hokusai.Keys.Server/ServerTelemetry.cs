@@ -1,4 +1,3 @@
-using Hokusai.Keys;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 

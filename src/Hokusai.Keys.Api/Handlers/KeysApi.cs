@@ -2,7 +2,6 @@ using System.Globalization;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Hokusai.Keys.Api.Handlers;

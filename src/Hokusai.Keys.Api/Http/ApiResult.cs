@@ -50,6 +50,6 @@ public sealed class ApiResult : IActionResult, IResult
             foreach (var (name, value) in _headers) response.Headers.Append(name, value);
         if (Body is null) return;
         response.ContentType = ContentType;
-        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), HokusaiJson.Options, httpContext.RequestAborted);
+        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), ApiJson.Options, httpContext.RequestAborted);
     }
 }

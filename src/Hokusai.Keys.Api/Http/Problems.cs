@@ -1,4 +1,3 @@
-using Hokusai.Keys;
 
 namespace Hokusai.Keys.Api.Http;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Hokusai.Keys;
 using Microsoft.AspNetCore.Http;
 
 namespace Hokusai.Keys.Api.Http;
@@ -30,7 +29,7 @@ public static class RequestBody
         }
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), HokusaiJson.Options);
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options);
             return value is null
                 ? new(null, Problems.BadRequest(ErrorCodes.InvalidJson, "The body must be a JSON object."))
                 : new(value, null);

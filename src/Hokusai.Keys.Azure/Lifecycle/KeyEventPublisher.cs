@@ -6,14 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 
-/// <summary>Publishes key lifecycle events. Disabled (events stay in the audit table) where nothing is configured.</summary>
-public interface IKeyEventPublisher
-{
-    bool IsEnabled { get; }
-
-    Task PublishAsync(KeyEvent evt, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Key events as CloudEvents 1.0 (structured JSON) on the Service Bus topic. <c>MessageId</c> = event id, so the topic's
 /// duplicate detection drops a re-send of the same event (the outbox sends at least once).

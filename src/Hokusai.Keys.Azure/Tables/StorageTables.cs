@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Azure.Tables;
@@ -62,11 +61,4 @@ internal sealed class StorageTables
         await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync(),
             UsageDays.CreateIfNotExistsAsync(), Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
     }
-}
-
-internal static class AzureCredentials
-{
-    /// <summary>DefaultAzureCredential, pinned to a user-assigned identity when its client id is configured.</summary>
-    public static TokenCredential Create(string? managedIdentityClientId) =>
-        new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = managedIdentityClientId });
 }

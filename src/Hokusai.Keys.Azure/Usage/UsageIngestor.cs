@@ -8,11 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Hokusai.Keys.Azure.Usage;
 
-/// <summary>Outcome of one usage message.</summary>
-/// <param name="Writes">Table transactions committed (one per key, or per 99 hours of one key).</param>
-/// <param name="Duplicates">(key, batch) parts already applied by an earlier delivery, skipped.</param>
-public sealed record IngestResult(string BatchId, int Events, int Keys, int Writes, int Duplicates);
-
 /// <summary>
 /// Folds a usage message into hourly aggregates per key (table <c>{prefix}keyusage</c>: PartitionKey = key id,
 /// RowKey <c>h_{yyyyMMddHH}</c>; columns Total, Allowed, Cost, AllowedCost, <c>D_{code}</c>) and updates the keys'
@@ -308,33 +303,4 @@ public sealed partial class UsageIngestor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage batch part {Marker} of key {KeyId} was already applied; skipped")]
     private static partial void LogDuplicate(ILogger logger, string marker, string keyId);
-}
-
-/// <summary><see cref="IUsageReader"/> over the hourly aggregate rows.</summary>
-internal sealed class TableUsageReader(StorageTables tables) : IUsageReader
-{
-    public async Task<IReadOnlyList<UsageHour>> GetHoursAsync(string keyId, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken)
-    {
-        var from = UsageIngestor.HourRow(fromHour);
-        var to = UsageIngestor.HourRow(toHour);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {keyId} and RowKey ge {from} and RowKey lt {to}");
-        var hours = new List<UsageHour>();
-        try
-        {
-            await foreach (var e in tables.Usage.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-            {
-                var denied = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var (name, value) in e)
-                    if (name.StartsWith(UsageIngestor.DeniedPrefix, StringComparison.Ordinal) && value is long or int)
-                        denied[name[UsageIngestor.DeniedPrefix.Length..]] = Convert.ToInt64(value, CultureInfo.InvariantCulture);
-                var start = DateTimeOffset.ParseExact(e.RowKey[UsageIngestor.HourRowPrefix.Length..], "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                hours.Add(new UsageHour(start, e.GetInt64("Total") ?? 0, e.GetInt64("Allowed") ?? 0, denied, e.GetInt64("Cost") ?? 0));
-            }
-        }
-        catch (Exception ex) when (StorageErrors.IsUnavailable(ex))
-        {
-            throw new StorageUnavailableException("Table Storage is unavailable.", ex);
-        }
-        return hours;
-    }
 }

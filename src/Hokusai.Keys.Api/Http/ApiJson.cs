@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Hokusai.Keys.Api.Http;
 
 /// <summary>The wire format: camelCase, unknown properties rejected, enums as strings.</summary>
-public static class HokusaiJson
+public static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 

@@ -6,11 +6,11 @@ namespace Hokusai.Keys.Client;
 /// Adds the resolved Hokusai API key (<c>Authorization: Bearer …</c>) to every request of an HttpClient that has none.
 /// Register with <c>services.AddHttpClient("x").AddHokusaiApiKey()</c>.
 /// </summary>
-public sealed class HokusaiApiKeyHandler : DelegatingHandler
+public sealed class HokusaiApiKeyMessageHandler : DelegatingHandler
 {
     private readonly Lazy<string?> _apiKey;
 
-    public HokusaiApiKeyHandler(HokusaiKeysClientOptions? options = null)
+    public HokusaiApiKeyMessageHandler(HokusaiKeysClientOptions? options = null)
     {
         options ??= new HokusaiKeysClientOptions();
         _apiKey = new Lazy<string?>(() => options.Resolve().ApiKey);

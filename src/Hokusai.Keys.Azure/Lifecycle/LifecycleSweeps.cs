@@ -1,0 +1,23 @@
+
+namespace Hokusai.Keys.Azure.Lifecycle;
+
+/// <summary>Entry points of the periodic lifecycle work (Functions timer triggers and the server's timer service).</summary>
+public sealed class LifecycleSweeps
+{
+    private readonly EventOutbox _outbox;
+
+    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry)
+    {
+        _outbox = outbox;
+        Expiry = expiry;
+    }
+
+    public ExpirySweeper Expiry { get; }
+
+    public bool OutboxEnabled => _outbox.Enabled;
+
+    /// <summary>Publishes lifecycle events left undispatched; returns how many were sent.</summary>
+    public Task<int> SweepOutboxAsync(CancellationToken cancellationToken) => _outbox.SweepAsync(cancellationToken);
+
+    public Task<int> SweepExpiryAsync(CancellationToken cancellationToken) => Expiry.SweepAsync(cancellationToken);
+}
