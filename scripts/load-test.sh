@@ -54,7 +54,7 @@ if [ $CLUSTER = 1 ]; then
     redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis-$port" --cluster-enabled yes --cluster-config-file nodes.conf \
       --save "" --appendonly no >"$work/redis-$port.log" 2>&1 & pids+=($!)
   done
-  for port in "${REDIS_PORTS[@]}"; do wait_for_port 127.0.0.1 "$port" 10 || die "Redis Cluster node $port did not start"; done
+  for port in "${REDIS_PORTS[@]}"; do wait_for_port 127.0.0.1 "$port" 30 || die "Redis Cluster node $port did not start (a busy machine, or another process took the free port)"; done
   redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_PORTS[@]}") --cluster-replicas 0 --cluster-yes >"$work/cluster.log" 2>&1 \
     || { cat "$work/cluster.log"; die "redis-cli --cluster create failed"; }
   for _ in $(seq 1 50); do redis-cli -p "${REDIS_PORTS[0]}" cluster info | grep -q "cluster_state:ok" && break; sleep 0.2; done
@@ -143,7 +143,8 @@ print(f'{n:.0f} {a:.0f} {a/n:.2f}', ' / '.join(f'{q/m:.2f}' for m,q in pairs))
 answer_mix=$(python3 -c "
 rows=[tuple(int(x) for x in r.split(':')) for r in '$answers'.split()]
 total=sum(r[0] for r in rows); refused=sum(r[1] for r in rows); calls=sum(r[2] for r in rows)
-print(f'{total-refused} VALID (2xx), {refused} non-2xx of {total}; {calls} limiter script calls ({total/max(1,calls):.1f} requests per call)')
+calls_text=f'; {calls} limiter script calls ({total/calls:.1f} requests per call)' if calls else '; no limiter script calls'
+print(f'{total-refused} VALID (2xx), {refused} non-2xx of {total}{calls_text}')
 ")
 
 # 2. Latency, open loop at half the authorize saturation rate: the no-op endpoint (the floor: Kestrel, the loopback and
