@@ -42,7 +42,17 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm 
 trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+# A cluster node also listens on its port + 10000 (the cluster bus), so both must be free and below 65536.
+cluster_port() { python3 -c '
+import random, socket
+while True:
+    port = random.randrange(20000, 55000)
+    try:
+        for p in (port, port + 10000):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        print(port); break
+    except OSError: pass
+'; }
 TABLE=$(free_port); QUEUE=$(free_port); BLOB=$(free_port); API=$(free_port); API2=$(free_port)
 "$AZURITE_BIN" --inMemoryPersistence --silent --skipApiVersionCheck --blobPort $BLOB --queuePort $QUEUE --tablePort $TABLE >"$work/azurite.log" 2>&1 & pids+=($!)
 wait_for_port 127.0.0.1 $TABLE 30 || die "Azurite did not start"
@@ -50,11 +60,11 @@ wait_for_port 127.0.0.1 $TABLE 30 || die "Azurite did not start"
 REDIS_PORTS=()
 if [ $CLUSTER = 1 ]; then
   for _ in 1 2 3; do
-    port=$(free_port); REDIS_PORTS+=("$port"); mkdir -p "$work/redis-$port"
+    port=$(cluster_port); REDIS_PORTS+=("$port"); mkdir -p "$work/redis-$port"
     redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis-$port" --cluster-enabled yes --cluster-config-file nodes.conf \
       --save "" --appendonly no >"$work/redis-$port.log" 2>&1 & pids+=($!)
   done
-  for port in "${REDIS_PORTS[@]}"; do wait_for_port 127.0.0.1 "$port" 30 || die "Redis Cluster node $port did not start (a busy machine, or another process took the free port)"; done
+  for port in "${REDIS_PORTS[@]}"; do wait_for_port 127.0.0.1 "$port" 30 || die "Redis Cluster node $port did not start"; done
   redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_PORTS[@]}") --cluster-replicas 0 --cluster-yes >"$work/cluster.log" 2>&1 \
     || { cat "$work/cluster.log"; die "redis-cli --cluster create failed"; }
   for _ in $(seq 1 50); do redis-cli -p "${REDIS_PORTS[0]}" cluster info | grep -q "cluster_state:ok" && break; sleep 0.2; done
