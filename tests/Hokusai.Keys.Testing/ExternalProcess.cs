@@ -90,6 +90,29 @@ internal sealed class ExternalProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// A free port whose port + 10000 is also free and below 65536: a Redis Cluster node listens on both (the second
+    /// for its cluster bus) and does not start otherwise.
+    /// </summary>
+    public static int FreeClusterPort()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = FreePort();
+            if (port + 10_000 > 65_535) continue;
+            try
+            {
+                using var bus = new TcpListener(IPAddress.Loopback, port + 10_000);
+                bus.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // the bus port is taken: draw again
+            }
+        }
+    }
+
     public static async Task WaitForPortAsync(int port, TimeSpan timeout, Func<string> describe)
     {
         var deadline = DateTime.UtcNow + timeout;

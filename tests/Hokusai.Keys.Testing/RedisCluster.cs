@@ -22,7 +22,7 @@ public sealed class RedisCluster : IDisposable
 
     public static async Task<RedisCluster> StartAsync()
     {
-        var cluster = new RedisCluster([ExternalProcess.FreePort(), ExternalProcess.FreePort(), ExternalProcess.FreePort()]);
+        var cluster = new RedisCluster([ExternalProcess.FreeClusterPort(), ExternalProcess.FreeClusterPort(), ExternalProcess.FreeClusterPort()]);
         try
         {
             await cluster.StartNodesAsync();

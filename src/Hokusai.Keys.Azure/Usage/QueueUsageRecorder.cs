@@ -19,8 +19,8 @@ namespace Hokusai.Keys.Azure.Usage;
 internal sealed partial class QueueUsageRecorder : IUsageRecorder, IHostedService, IDisposable
 {
     /// <summary>
-    /// Large flushes: a send costs the producer (and the queue service) about the same however many events it carries,
-    /// ~1.5 ms of CPU and ~0.5 MB of allocations in the Storage SDK for a full message. At about a byte an event
+    /// Large flushes: a send costs the producer (and the queue service) about the same CPU and allocations in the
+    /// Storage SDK however many events it carries. At about a byte an event
     /// (<see cref="UsageBatchEncoder"/>), 50,000 events fit one or two messages, so at steady rates a flush is a second's
     /// events in one send.
     /// </summary>

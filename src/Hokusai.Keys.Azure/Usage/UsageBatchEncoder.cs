@@ -32,9 +32,8 @@ public sealed class UsageBatchEncoder
     private const int MaxPooledGroups = 4096;
 
     /// <summary>
-    /// zlib level 5: on a second of load-test traffic (28,000 events, 158 KB of columns) level 1 (Fastest) made 47 KB in
-    /// 0.42 ms, level 5 26 KB in 0.91 ms, level 6 (Optimal) 26 KB in 1.25 ms. Half a millisecond a second buys half the
-    /// bytes, so one message instead of two.
+    /// zlib level 5: nearly the size of level 6 (Optimal) for clearly less CPU, and about half the bytes of level 1
+    /// (Fastest), so a second's events fit one message instead of two (docs/performance.md, "What was tried").
     /// </summary>
     private static readonly ZLibCompressionOptions CompressionOptions = new() { CompressionLevel = 5 };
 

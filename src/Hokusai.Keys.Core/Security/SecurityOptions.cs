@@ -5,7 +5,7 @@ public sealed class SecurityOptions
 {
     public const string SectionName = "Hokusai:Security";
 
-    /// <summary>bcrypt work factor for new hashes (4–16). 11 costs ~130 ms here; tests use 4.</summary>
+    /// <summary>bcrypt work factor for new hashes (4–16); each step doubles the cost. Tests use 4.</summary>
     public int BcryptWorkFactor { get; set; } = 11;
 
     /// <summary>bcrypt verifications run at once, on dedicated threads (0: half the processors, at least one), so a flood of them cannot take every core or the thread pool.</summary>
