@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Hokusai.Keys.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hokusai.Keys.Functions.Tests;
@@ -14,15 +12,7 @@ public class FunctionsOpenApiTests
     [Fact]
     public async Task The_functions_app_serves_the_committed_document()
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
-            ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
-            ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
-        });
-        builder.ConfigureHokusaiFunctions();
-        using var host = builder.Build();
+        using var host = FunctionsTestHost.Build();
 
         var functions = ActivatorUtilities.CreateInstance<SystemFunctions>(host.Services);
         var context = new DefaultHttpContext { RequestServices = host.Services };

@@ -63,15 +63,7 @@ public class HostParityTests
     [Fact]
     public void The_functions_worker_hands_requests_to_its_host_with_the_query_key_redacted()
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
-            ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
-            ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
-        });
-        builder.ConfigureHokusaiFunctions();
-        using var host = builder.Build();
+        using var host = FunctionsTestHost.Build();
         // The worker's own Kestrel (behind the Functions host) is wrapped like the standalone server's.
         var server = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
         Assert.Equal(typeof(Hokusai.Keys.Api.Http.QueryKeyRedaction), server.GetType().DeclaringType);
@@ -94,7 +86,7 @@ public class HostParityTests
     [Fact]
     public async Task Each_function_of_an_authenticated_route_refuses_an_unauthenticated_request()
     {
-        using var host = BuildFunctionsHost();
+        using var host = FunctionsTestHost.Build();
         var authenticated = ApiEndpoints.All.Where(e => e.Auth is not null).Select(e => e.Name).ToHashSet();
         var checkedNames = new List<string>();
         foreach (var type in FunctionClasses())
@@ -117,7 +109,7 @@ public class HostParityTests
     [Fact]
     public void The_functions_host_builds_and_resolves_every_function_class()
     {
-        using var host = BuildFunctionsHost();
+        using var host = FunctionsTestHost.Build();
         var functionClasses = FunctionClasses();
         Assert.NotEmpty(functionClasses);
         foreach (var type in functionClasses)
@@ -126,19 +118,6 @@ public class HostParityTests
 
     private static List<Type> FunctionClasses() => typeof(FunctionsHostSetup).Assembly.GetTypes()
         .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null)).ToList();
-
-    private static Microsoft.Extensions.Hosting.IHost BuildFunctionsHost()
-    {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Hokusai:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
-            ["Hokusai:Redis:ConnectionString"] = "127.0.0.1:1",
-            ["Hokusai:Security:CachePepper"] = "functions-host-test-pepper-0123456789",
-        });
-        builder.ConfigureHokusaiFunctions();
-        return builder.Build();
-    }
 
     /// <summary>
     /// A deployed app must share one usable pepper across instances: without one (or with the literal text of a Key Vault
