@@ -66,4 +66,14 @@ public static class Http
         Assert.True(status == 200, $"verify returned {status}: {json?["code"]}");
         return json!["code"]!.GetValue<string>();
     }
+
+    /// <summary>The response is a problem+json with this status and code (and, for a 401, a Bearer challenge).</summary>
+    public static async Task AssertProblem(HttpResponseMessage response, int status, string code)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(code, body["code"]!.GetValue<string>());
+        if (status == 401) Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
 }

@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Net.Http.Headers;
 using System.Text;
 using Hokusai.Keys.Testing;
+using static Hokusai.Keys.Api.Tests.Http;
 
 namespace Hokusai.Keys.Api.Tests;
 
@@ -239,13 +240,5 @@ public class InputAndKeyIdentityTests(ApiFixture fx) : IClassFixture<ApiFixture>
         if (requiredEnvironment is not null) request.Headers.TryAddWithoutValidation("X-Required-Environment", requiredEnvironment);
         if (requiredScopes is not null) request.Headers.TryAddWithoutValidation("X-Required-Scopes", requiredScopes);
         return await client.SendAsync(request);
-    }
-
-    private static async Task AssertProblem(HttpResponseMessage response, int status, string code)
-    {
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal(code, body["code"]!.GetValue<string>());
     }
 }

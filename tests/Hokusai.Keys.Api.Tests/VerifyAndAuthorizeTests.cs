@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Hokusai.Keys.Testing;
+using static Hokusai.Keys.Api.Tests.Http;
 
 namespace Hokusai.Keys.Api.Tests;
 
@@ -146,14 +147,5 @@ public class VerifyAndAuthorizeTests(ApiFixture fx) : IClassFixture<ApiFixture>
         if (header is not null) request.Headers.Add("X-API-Key", header);
         if (scopes is not null) request.Headers.Add("X-Required-Scopes", scopes);
         return await client.SendAsync(request);
-    }
-
-    private static async Task AssertProblem(HttpResponseMessage response, int status, string code)
-    {
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal(code, body["code"]!.GetValue<string>());
-        if (status == 401) Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 }
