@@ -70,7 +70,9 @@ internal sealed partial class FusionKeySnapshotCache : IKeySnapshotCache, IDispo
         {
             Duration = TimeSpan.FromSeconds(settings.SharedSeconds),
             DistributedCacheHardTimeout = redisTimeout,
-            AllowBackgroundDistributedCacheOperations = true,
+            // A load's Redis write completes before the load answers, and is checked against invalidations afterwards:
+            // a write left in the background could land after a later revocation removed the key and bring it back.
+            AllowBackgroundDistributedCacheOperations = false,
             AllowBackgroundBackplaneOperations = true,
             // Loads need not tell other instances: every change to a key invalidates it explicitly. Instances with
             // different peppers would otherwise evict each other's L1 entry on every load, one bcrypt per request.
