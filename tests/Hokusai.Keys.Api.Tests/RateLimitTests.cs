@@ -84,6 +84,9 @@ public class RateLimitTests
         Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
         Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
 
+        // The server decided somewhere between these two instants: "not yet" is timed from the first (it is never
+        // later than the decision), "now" from the second (never earlier), so a slow answer cannot make either wrong.
+        var beforeRefusal = Stopwatch.StartNew();
         var refused = await client.GetAsync("/api/authorize");
         var refusedAt = Stopwatch.StartNew();
         Assert.Equal(429, (int)refused.StatusCode);
@@ -92,11 +95,14 @@ public class RateLimitTests
         var problem = System.Text.Json.Nodes.JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
         Assert.Equal("RATE_LIMITED", problem["code"]!.GetValue<string>());
 
-        await Task.Delay(TimeSpan.FromSeconds(retryAfter - 1.5) - refusedAt.Elapsed);
+        // The real wait is in (retryAfter - 1, retryAfter]: a second before its start leaves room for this request's own latency.
+        await Task.Delay(Remaining(TimeSpan.FromSeconds(retryAfter - 2), beforeRefusal));
         Assert.Equal(429, (int)(await client.GetAsync("/api/authorize")).StatusCode); // not yet
-        await Task.Delay(TimeSpan.FromSeconds(retryAfter + 0.2) - refusedAt.Elapsed);
+        await Task.Delay(Remaining(TimeSpan.FromSeconds(retryAfter + 0.2), refusedAt));
         Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
     }
+
+    private static TimeSpan Remaining(TimeSpan target, Stopwatch since) => target > since.Elapsed ? target - since.Elapsed : TimeSpan.Zero;
 
     [Theory]
     [InlineData(RedisTopology.SingleNode)]
