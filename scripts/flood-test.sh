@@ -24,12 +24,7 @@ done
 command -v wrk >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || die "wrk is required (apt-get install wrk)"
 ensure_dotnet; ensure_azurite; ensure_redis
 
-work=$(mktemp -d); chmod 700 "$work"
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+start_scratch
 TABLE=$(free_port); QUEUE=$(free_port); BLOB=$(free_port); REDIS=$(free_port); API=$(free_port)
 "$AZURITE_BIN" --inMemoryPersistence --silent --skipApiVersionCheck --blobPort $BLOB --queuePort $QUEUE --tablePort $TABLE >"$work/azurite.log" 2>&1 & pids+=($!)
 redis-server --port $REDIS --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 & pids+=($!)

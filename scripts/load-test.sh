@@ -36,12 +36,7 @@ LIMIT=${RATE_LIMIT%/*}; WINDOW=${RATE_LIMIT#*/}
 command -v wrk >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || die "wrk is required (apt-get install wrk)"
 ensure_dotnet; ensure_azurite; ensure_redis
 
-work=$(mktemp -d); chmod 700 "$work"
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+start_scratch
 # A cluster node also listens on its port + 10000 (the cluster bus), so both must be free and below 65536.
 cluster_port() { python3 -c '
 import random, socket

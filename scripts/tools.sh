@@ -45,3 +45,12 @@ wait_for_port() {
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# For the load scripts: a private scratch folder ($work) and the processes to stop ($pids), both cleaned up at exit.
+start_scratch() {
+  work=$(mktemp -d); chmod 700 "$work"
+  pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
