@@ -172,7 +172,7 @@ print(f\"{r['achieved']}, p50 {r['p50']}, p99 {r['p99']} (median of {len(runs)};
 print(f\"                         answers of the median run: {r['answers']}\")
 " "$@"; }
 latency=$(median_run "${paced_authorize[@]}")
-latency_noop=$(median_run "${paced_noop[@]}" | head -1)
+latency_noop=$(median_run "${paced_noop[@]}" | sed -n 1p)  # reads every line: head would close the pipe under python (EPIPE)
 
 # 3 and 4: over-admission across two instances, and the limiter alone.
 admission=""; limiter=""

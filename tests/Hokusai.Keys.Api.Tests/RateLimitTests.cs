@@ -102,6 +102,48 @@ public class RateLimitTests
         Assert.Equal(204, (int)(await client.GetAsync("/api/authorize")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_refused_key_is_refused_without_asking_Redis_again_until_its_retry_after_or_a_policy_change(RedisTopology topology)
+    {
+        // Its own Redis: the test counts every script call Redis executes.
+        using var single = topology == RedisTopology.SingleNode ? await RedisInstance.StartAsync() : null;
+        using var cluster = topology == RedisTopology.Cluster ? await RedisCluster.StartAsync() : null;
+        var group = single is not null ? await ServerGroup.CreateAsync(single) : await ServerGroup.CreateAsync(cluster!);
+        using var server = group.StartServer();
+        var admin = server.Client(await server.CreateAdminKeyAsync());
+        var (_, rateKey) = await admin.CreateKeyAsync(new { name = "one token per 30 s", rateLimit = new { limit = 2, windowSeconds = 60 } });
+        var (quotaId, quotaKey) = await admin.CreateKeyAsync(new { name = "two a month", quota = new { limit = 2, period = "month" } });
+        var rate = server.Client(rateKey);
+        var quota = server.Client(quotaKey);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(204, (int)(await rate.GetAsync("/api/authorize")).StatusCode);
+            Assert.Equal(204, (int)(await quota.GetAsync("/api/authorize")).StatusCode);
+        }
+        var firstRefusal = await rate.GetAsync("/api/authorize");
+        Assert.Equal(429, (int)firstRefusal.StatusCode);
+        Assert.Equal(429, (int)(await quota.GetAsync("/api/authorize")).StatusCode);
+        var callsAfterFirstRefusals = await RedisCommandStats.ScriptCallsAsync(group.RedisConnectionString);
+
+        for (var i = 0; i < 20; i++)
+        {
+            var refused = await rate.GetAsync("/api/authorize");
+            Assert.Equal(429, (int)refused.StatusCode);
+            Assert.Equal("RATE_LIMITED", System.Text.Json.Nodes.JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
+            Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), firstRefusal.Headers.RetryAfter!.Delta!.Value);
+            Assert.Equal(429, (int)(await quota.GetAsync("/api/authorize")).StatusCode);
+        }
+        Assert.Equal(callsAfterFirstRefusals, await RedisCommandStats.ScriptCallsAsync(group.RedisConnectionString));
+
+        // A new policy is a new question: the remembered refusal was for the old one.
+        Assert.Equal(200, (await admin.PatchJsonAsync($"/api/keys/{quotaId}", new { quota = new { limit = 3, period = "month" } })).Status);
+        var admitted = await quota.GetAsync("/api/authorize");
+        Assert.True(admitted.StatusCode == System.Net.HttpStatusCode.NoContent, $"{(int)admitted.StatusCode} {await admitted.Content.ReadAsStringAsync()} {admitted.Headers}");
+        Assert.True(await RedisCommandStats.ScriptCallsAsync(group.RedisConnectionString) > callsAfterFirstRefusals);
+    }
+
     private static TimeSpan Remaining(TimeSpan target, Stopwatch since) => target > since.Elapsed ? target - since.Elapsed : TimeSpan.Zero;
 
     [Theory]

@@ -12,29 +12,49 @@ public class AuthorizeHandlerBenchmarks
     private BenchmarkHost _host = null!;
     private ValidationApi _api = null!;
     private DefaultHttpContext _context = null!;
+    private BenchmarkHost _limitedHost = null!;
+    private ValidationApi _limitedApi = null!;
+    private DefaultHttpContext _limitedContext = null!;
 
     [GlobalSetup]
     public async Task Setup()
     {
-        _host = BenchmarkHost.Create();
-        _api = _host.Services.GetRequiredService<ValidationApi>();
-        _context = new DefaultHttpContext { RequestServices = _host.Services };
-        _context.Request.Headers.Authorization = "Bearer " + _host.Key;
-        _context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("10.0.0.7");
-        if (await Run() != 204) throw new InvalidOperationException("setup: not authorized");
+        (_host, _api, _context) = Start(null);
+        if (await Run(_api, _context) != 204) throw new InvalidOperationException("setup: not authorized");
+        // One request an hour: the first is admitted, every later one refused (429 problem + RateLimit headers).
+        (_limitedHost, _limitedApi, _limitedContext) = Start(new Hokusai.Keys.Keys.RateLimitPolicy(1, 3600));
+        await Run(_limitedApi, _limitedContext);
+        if (await Run(_limitedApi, _limitedContext) != 429) throw new InvalidOperationException("setup: not refused");
+    }
+
+    private static (BenchmarkHost, ValidationApi, DefaultHttpContext) Start(Hokusai.Keys.Keys.RateLimitPolicy? rateLimit)
+    {
+        var host = BenchmarkHost.Create(rateLimit);
+        var context = new DefaultHttpContext { RequestServices = host.Services };
+        context.Request.Headers.Authorization = "Bearer " + host.Key;
+        context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("10.0.0.7");
+        return (host, host.Services.GetRequiredService<ValidationApi>(), context);
     }
 
     [GlobalCleanup]
-    public async Task Cleanup() => await _host.DisposeAsync();
+    public async Task Cleanup()
+    {
+        await _host.DisposeAsync();
+        await _limitedHost.DisposeAsync();
+    }
 
     [Benchmark(Description = "authorize handler, cached key (204 + headers)")]
-    public Task<int> Authorize() => Run();
+    public Task<int> Authorize() => Run(_api, _context);
 
-    private async Task<int> Run()
+    [Benchmark(Description = "authorize handler, rate-limited key (429 problem + headers)")]
+    public Task<int> AuthorizeRefused() => Run(_limitedApi, _limitedContext);
+
+    private static async Task<int> Run(ValidationApi api, DefaultHttpContext context)
     {
-        _context.Response.Headers.Clear();
-        var result = await _api.AuthorizeAsync(_context.Request);
-        await result.ExecuteAsync(_context);
-        return _context.Response.StatusCode;
+        context.Response.Headers.Clear();
+        context.Response.Body = Stream.Null;
+        var result = await api.AuthorizeAsync(context.Request);
+        await result.ExecuteAsync(context);
+        return context.Response.StatusCode;
     }
 }

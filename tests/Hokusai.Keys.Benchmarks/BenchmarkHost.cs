@@ -26,7 +26,8 @@ internal sealed class BenchmarkHost : IAsyncDisposable
     /// <summary>The plaintext of the one stored key (scopes models:read and models:write, allow-list 10.0.0.0/8 and 2001:db8::/32).</summary>
     public string Key { get; }
 
-    public static BenchmarkHost Create()
+    /// <param name="rateLimit">The stored key's rate limit (decided in process: no Redis here).</param>
+    public static BenchmarkHost Create(RateLimitPolicy? rateLimit = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -47,6 +48,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             {
                 Id = generated.KeyId, Name = "bench", Owner = "bench", Environment = KeyEnvironment.Live, Scopes = ["models:read", "models:write"],
                 AllowedIps = ["10.0.0.0/8", "2001:db8::/32"], CreatedAt = DateTimeOffset.UtcNow, SecretHash = hasher.Hash(generated.Secret), HashScheme = hasher.Scheme,
+                RateLimit = rateLimit,
             });
         });
         return new BenchmarkHost(services.BuildServiceProvider(), generated.Plaintext);

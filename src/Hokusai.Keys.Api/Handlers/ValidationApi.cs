@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
@@ -109,24 +110,34 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
                 .WithHeader("X-Hokusai-Environment", key.Environment.ToWire())
                 .WithHeader("X-Hokusai-Scopes", key.ScopesHeader), result.Limits);
         }
-        if (code.IsThrottled())
-            return RateLimitHeaders.Apply(ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, code.ToWire(), DetailOf(code))), result.Limits);
-        return code.IsAuthenticationFailure()
-            ? Problems.Unauthorized(code.ToWire(), DetailOf(code))
-            : Problems.Forbidden(code.ToWire(), DetailOf(code));
+        var refused = ApiResult.Problem(RefusalOf(code));
+        if (code.IsThrottled()) return RateLimitHeaders.Apply(refused, result.Limits);
+        return code.IsAuthenticationFailure() ? refused.WithHeader("WWW-Authenticate", Problems.BearerChallenge) : refused;
     }
 
     /// <summary>Answers that are not data for either endpoint: the caller is throttled, or we cannot decide.</summary>
     private static ApiResult? Refusal(ValidationResult result) => result.Code switch
     {
-        ValidationCode.TooManyFailures => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status429TooManyRequests, result.Code.ToWire(), DetailOf(result.Code)))
-            .WithHeader("Retry-After", TooManyFailuresRetryAfter),
+        ValidationCode.TooManyFailures => ApiResult.Problem(RefusalOf(result.Code)).WithHeader("Retry-After", TooManyFailuresRetryAfter),
         ValidationCode.Unavailable => Problems.Unavailable("Key storage is unavailable and this key is not cached; try again shortly."),
-        ValidationCode.VerificationBusy => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status503ServiceUnavailable, result.Code.ToWire(), DetailOf(result.Code)))
-            .WithHeader("Retry-After", "1"),
-        ValidationCode.LimiterUnavailable => ApiResult.Problem(ProblemResponse.Create(StatusCodes.Status503ServiceUnavailable, result.Code.ToWire(), DetailOf(result.Code)))
-            .WithHeader("Retry-After", "1"),
+        ValidationCode.VerificationBusy or ValidationCode.LimiterUnavailable => ApiResult.Problem(RefusalOf(result.Code)).WithHeader("Retry-After", "1"),
         _ => null,
+    };
+
+    /// <summary>The problem answering a refused key: its body depends on the code only, so it is serialized once per code.</summary>
+    private static PreparedProblem RefusalOf(ValidationCode code) => RefusalProblems[code];
+
+    private static readonly FrozenDictionary<ValidationCode, PreparedProblem> RefusalProblems =
+        Enum.GetValues<ValidationCode>().Where(code => code != ValidationCode.Valid).ToFrozenDictionary(
+            code => code, code => new PreparedProblem(ProblemResponse.Create(StatusOf(code), code.ToWire(), DetailOf(code))));
+
+    private static int StatusOf(ValidationCode code) => code switch
+    {
+        ValidationCode.TooManyFailures => StatusCodes.Status429TooManyRequests,
+        _ when code.IsThrottled() => StatusCodes.Status429TooManyRequests,
+        ValidationCode.VerificationBusy or ValidationCode.LimiterUnavailable or ValidationCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ when code.IsAuthenticationFailure() => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status403Forbidden,
     };
 
     private static VerifiedKey? Describe(ValidationResult result)

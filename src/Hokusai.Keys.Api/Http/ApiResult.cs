@@ -14,12 +14,14 @@ public sealed class ApiResult : IActionResult, IResult
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
     private List<KeyValuePair<string, string>>? _headers;
+    private readonly byte[]? _json;
 
-    private ApiResult(int status, object? body, string? contentType)
+    private ApiResult(int status, object? body, string? contentType, byte[]? json = null)
     {
         StatusCode = status;
         Body = body;
         ContentType = contentType;
+        _json = json;
     }
 
     public int StatusCode { get; }
@@ -29,6 +31,8 @@ public sealed class ApiResult : IActionResult, IResult
     public static ApiResult Json(int status, object body) => new(status, body, JsonContentType);
 
     public static ApiResult Problem(ProblemResponse problem) => new(problem.Status, problem, ProblemContentType);
+
+    public static ApiResult Problem(PreparedProblem problem) => new(problem.Status, null, ProblemContentType, problem.Json);
 
     public static ApiResult Empty(int status) => new(status, null, null);
 
@@ -48,8 +52,12 @@ public sealed class ApiResult : IActionResult, IResult
         response.StatusCode = StatusCode;
         if (_headers is not null)
             foreach (var (name, value) in _headers) response.Headers.Append(name, value);
-        if (Body is null) return;
+        if (Body is null && _json is null) return;
         response.ContentType = ContentType;
-        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), ApiJson.Options, httpContext.RequestAborted);
+        // Serialized first, so the answer carries its Content-Length and leaves in one write (a body streamed without
+        // one is chunked: a second write for the final chunk).
+        var json = _json ?? JsonSerializer.SerializeToUtf8Bytes(Body, Body!.GetType(), ApiJson.Options);
+        response.ContentLength = json.Length;
+        await response.Body.WriteAsync(json, httpContext.RequestAborted);
     }
 }

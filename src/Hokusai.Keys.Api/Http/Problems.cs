@@ -6,6 +6,9 @@ public static class Problems
 {
     public const string RetryAfterSeconds = "5";
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge of every 401.</summary>
+    public const string BearerChallenge = "Bearer";
+
     public static ApiResult BadRequest(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         ApiResult.Problem(ProblemResponse.Create(400, code, detail, errors));
 
@@ -15,7 +18,7 @@ public static class Problems
     public static ApiResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
     public static ApiResult Unauthorized(string code, string detail) =>
-        ApiResult.Problem(ProblemResponse.Create(401, code, detail)).WithHeader("WWW-Authenticate", "Bearer");
+        ApiResult.Problem(ProblemResponse.Create(401, code, detail)).WithHeader("WWW-Authenticate", BearerChallenge);
 
     public static ApiResult Forbidden(string code, string detail) => ApiResult.Problem(ProblemResponse.Create(403, code, detail));
 

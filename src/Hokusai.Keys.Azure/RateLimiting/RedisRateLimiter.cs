@@ -15,7 +15,8 @@ namespace Hokusai.Keys.Azure.RateLimiting;
 /// new requests queue and go together in the next script (up to <see cref="MaxBatch"/> decisions per call), so under
 /// load one round trip serves many requests while a lone request still goes at once (docs/rate-limits.md).
 /// While Redis cannot be reached, the configured failure mode decides. A missing quota counter (Redis lost it) is rebuilt
-/// from <see cref="IQuotaBaseline"/>, the durable usage aggregates, before the request is decided.
+/// from <see cref="IQuotaBaseline"/>, the durable usage aggregates, before the request is decided. A refusal is
+/// remembered until its retry-after (<see cref="RecentRefusals"/>), so a refused key's further requests do not reach Redis.
 /// </summary>
 internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
 {
@@ -116,6 +117,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly KeyMetrics _metrics;
     private readonly ILogger<RedisRateLimiter> _logger;
+    private readonly RecentRefusals _refusals;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
@@ -137,6 +139,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _prefix = redis.KeyPrefix + ":";
+        _refusals = new RecentRefusals(time);
         _pump = redis.IsConfigured ? Task.Run(PumpAsync) : Task.CompletedTask;
     }
 
@@ -145,6 +148,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         // Without Redis there is one instance by definition: the in-memory limiter is exact.
         if (!_redis.IsConfigured) return _local.AcquireAsync(request, cancellationToken);
         if (Stopwatch.GetTimestamp() < Volatile.Read(ref _breakerClosesAt)) return ValueTask.FromResult(Fallback(request));
+        if (_refusals.TryRefuse(request, out var refused)) return ValueTask.FromResult(refused);
         var slice = LeaseSlice(request);
         if (slice > 0) return AcquireLeasedAsync(request, slice);
         return Enqueue(new Pending(request));
@@ -304,11 +308,18 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
                 // A seed rebuilt for another period (the period ended meanwhile) is not used: the script asks again.
                 args[a + 7] = r.Quota is { } seedQuota && batch[i].SeedPeriod == seedQuota.PeriodStart(now) ? batch[i].Seed : -1;
             }
+            var askedAt = _time.GetTimestamp();
             var results = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
             for (var i = 0; i < batch.Count; i++)
             {
-                if ((int)results[i * ResultsPerItem] == QuotaCounterMissing) _ = SeedAndRetryAsync(batch[i], now);
-                else batch[i].Completion.TrySetResult(ToDecision(batch[i].Request, results, i * ResultsPerItem, now, out batch[i].Granted));
+                if ((int)results[i * ResultsPerItem] == QuotaCounterMissing)
+                {
+                    _ = SeedAndRetryAsync(batch[i], now);
+                    continue;
+                }
+                var decision = ToDecision(batch[i].Request, results, i * ResultsPerItem, now, out batch[i].Granted);
+                _refusals.Remember(batch[i].Request, decision, askedAt);
+                batch[i].Completion.TrySetResult(decision);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
