@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SecretVerificationQueue>();
         services.TryAddSingleton<Usage.IUsageRecorder, Usage.NullUsageRecorder>();
         services.TryAddSingleton<Usage.IQuotaThresholdSink, Usage.NullQuotaThresholdSink>();
+        services.TryAddSingleton<Usage.QuotaThresholdQueue>();
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
         services.TryAddSingleton<Usage.UsageReportService>();

@@ -16,6 +16,7 @@ public sealed class KeyMetrics
     private readonly Counter<long> _bcryptSkipped;
     private readonly Counter<long> _dependencyErrors;
     private readonly Counter<long> _usageEventsDropped;
+    private readonly Counter<long> _quotaThresholdsDropped;
     private readonly Counter<long> _rateLimitFallbacks;
 
     public KeyMetrics(IMeterFactory meterFactory)
@@ -29,6 +30,7 @@ public sealed class KeyMetrics
         _bcryptSkipped = meter.CreateCounter<long>("hokusai.bcrypt.skipped", "{verification}", "bcrypt verifications not run, by reason (budget_spent: the key id's budget; queue_full: answered 503).");
         _dependencyErrors = meter.CreateCounter<long>("hokusai.dependency.errors", "{error}", "Failed calls to Redis or Table Storage, by dependency.");
         _usageEventsDropped = meter.CreateCounter<long>("hokusai.usage.events_dropped", "{event}", "Usage events lost because the in-process buffer was full.");
+        _quotaThresholdsDropped = meter.CreateCounter<long>("hokusai.quota.thresholds_dropped", "{event}", "Quota threshold events not recorded because the in-process queue was full or shutdown had begun.");
         _rateLimitFallbacks = meter.CreateCounter<long>("hokusai.ratelimit.fallbacks", "{decision}", "Rate-limit decisions made without Redis, by failure mode.");
     }
 
@@ -55,6 +57,8 @@ public sealed class KeyMetrics
     public void DependencyError(string dependency) => _dependencyErrors.Add(1, new KeyValuePair<string, object?>("dependency", dependency));
 
     public void UsageEventsDropped(long count) => _usageEventsDropped.Add(count);
+
+    public void QuotaThresholdsDropped(long count) => _quotaThresholdsDropped.Add(count);
 
     public void RateLimitFallback(string mode) => _rateLimitFallbacks.Add(1, new KeyValuePair<string, object?>("mode", mode));
 }

@@ -30,7 +30,7 @@ public class ValidationBenchmarks
         ApiKeyFormat.TryParse(key, out var parsed);
         _wrongSecret = ApiKeyFormat.Generate(KeyEnvironment.Live, parsed.KeyId).Plaintext;
         _scopes = ["models:read"];
-        var warm = await _validator.ValidateAsync(new ValidationRequest(key, Client, _scopes, "bench"), default);
+        var warm = await _validator.ValidateAsync(new ValidationRequest(key, Client, _scopes, ValidationEndpoint.Verify), default);
         if (!warm.IsValid) throw new InvalidOperationException("setup: key did not validate");
     }
 
@@ -38,10 +38,10 @@ public class ValidationBenchmarks
     public async Task Cleanup() => await _host.DisposeAsync();
 
     [Benchmark(Description = "cached validation (IP + scope checks)")]
-    public ValidationCode Cached() => _validator.ValidateAsync(new ValidationRequest(_host.Key, Client, _scopes, "bench"), default).GetAwaiter().GetResult().Code;
+    public ValidationCode Cached() => _validator.ValidateAsync(new ValidationRequest(_host.Key, Client, _scopes, ValidationEndpoint.Verify), default).GetAwaiter().GetResult().Code;
 
     [Benchmark(Description = "cached key, wrong secret (digest compare, no bcrypt)")]
-    public ValidationCode WrongSecret() => _validator.ValidateAsync(new ValidationRequest(_wrongSecret, Client, _scopes, "bench"), default).GetAwaiter().GetResult().Code;
+    public ValidationCode WrongSecret() => _validator.ValidateAsync(new ValidationRequest(_wrongSecret, Client, _scopes, ValidationEndpoint.Verify), default).GetAwaiter().GetResult().Code;
 
     [Benchmark(Description = "format + checksum rejection")]
     public bool Rejection() => ApiKeyFormat.TryParse(_badChecksum, out _);

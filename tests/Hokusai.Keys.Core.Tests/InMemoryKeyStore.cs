@@ -22,11 +22,19 @@ public sealed class InMemoryKeyStore : IKeyStore
 
     public int Deletes;
 
+    /// <summary>Point reads (<see cref="GetAsync"/>) so far.</summary>
+    public int Reads;
+
+    /// <summary>When set, reads fail as the table store fails when storage cannot be reached.</summary>
+    public bool Unavailable { get; set; }
+
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task<StoredKey?> GetAsync(string keyId, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        Interlocked.Increment(ref Reads);
+        if (Unavailable) throw new StorageUnavailableException("Key storage is unavailable (test).");
         lock (_gate) return _keys.GetValueOrDefault(keyId);
     }
 

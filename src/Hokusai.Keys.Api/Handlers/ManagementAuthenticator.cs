@@ -25,7 +25,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         var ip = clientIps.Resolve(request.HttpContext);
         // Failed authentications count against the caller as on verify and authorize: management routes are no way around the throttle.
         var result = await validator.ValidateAsync(
-            new ValidationRequest(presented, ip, null, KeyValidator.ManagementEndpoint) { Caller = ip }, request.HttpContext.RequestAborted);
+            new ValidationRequest(presented, ip, null, ValidationEndpoint.Management) { Caller = ip }, request.HttpContext.RequestAborted);
         switch (result.Code)
         {
             case ValidationCode.Valid:

@@ -55,7 +55,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         // are counted on their own (within the gateway's budget).
         var caller = clientIps.Resolve(request.HttpContext);
         var result = await validator.ValidateAsync(
-            new ValidationRequest(verify.Key, ip, verify.RequiredScopes, "verify")
+            new ValidationRequest(verify.Key, ip, verify.RequiredScopes, ValidationEndpoint.Verify)
             {
                 Cost = verify.Cost ?? 1,
                 Caller = caller,
@@ -97,7 +97,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
 
         var caller = clientIps.Resolve(request.HttpContext);
         var result = await validator.ValidateAsync(
-            new ValidationRequest(presented, caller, required, "authorize") { Caller = caller, RequiredEnvironment = requiredEnvironment }, ct);
+            new ValidationRequest(presented, caller, required, ValidationEndpoint.Authorize) { Caller = caller, RequiredEnvironment = requiredEnvironment }, ct);
         if (Refusal(result) is { } refusal) return refusal;
 
         var code = result.Code;

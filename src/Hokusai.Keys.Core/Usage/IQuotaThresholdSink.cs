@@ -1,7 +1,7 @@
 namespace Hokusai.Keys.Usage;
 
 /// <summary>
-/// Told when a key's quota usage crosses 80 % or 100 % in a period. Called off the request path's critical section;
+/// Told when a key's quota usage crosses 80 % or 100 % in a period, by <see cref="QuotaThresholdQueue"/>'s one consumer (off the request path);
 /// implementations record a <c>key.quota_threshold</c> lifecycle event at most once per (quota, period, percent).
 /// </summary>
 public interface IQuotaThresholdSink

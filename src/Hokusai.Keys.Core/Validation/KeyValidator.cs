@@ -12,33 +12,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Hokusai.Keys.Validation;
 
-/// <summary>What to validate: the presented key, the client's address (for the allow-list), required scopes, and the cost to consume.</summary>
-public readonly record struct ValidationRequest(string? Key, IPAddress? ClientIp, IReadOnlyList<string>? RequiredScopes, string Endpoint)
-{
-    public int Cost { get; init; } = 1;
-
-    /// <summary>
-    /// Who sent the request — the connection's address, or the client a trusted proxy names in X-Forwarded-For —
-    /// whose failed verifications are counted. Never an address taken from a request body. Null: not counted.
-    /// </summary>
-    public IPAddress? Caller { get; init; }
-
-    /// <summary>Only when <see cref="Caller"/> is a trusted gateway: the end user it forwards, counted on their own within the gateway's budget.</summary>
-    public IPAddress? GatewayEndUser { get; init; }
-
-    /// <summary>When set, a key of the other environment is refused with <see cref="ValidationCode.WrongEnvironment"/>.</summary>
-    public KeyEnvironment? RequiredEnvironment { get; init; }
-}
-
-public readonly record struct ValidationResult(ValidationCode Code, KeySnapshot? Key, LimitDecision? Limits = null)
-{
-    public bool IsValid => Code == ValidationCode.Valid;
-}
-
 /// <summary>
-/// The one validator behind verify, authorize and management authentication. Steps, in order: format and checksum
-/// (no I/O) → lookup (exists, with the right secret and environment prefix) → state (revoked, expired, required
-/// environment) → network (client IP) → scope → limits (rate limit, quota) → record (usage, metrics).
+/// The one validator behind verify, authorize and management authentication. <see cref="DecideAsync"/> is the policy,
+/// one named step after another: format and checksum (no I/O) → throttle (the caller's failed verifications) → lookup
+/// (exists, with the right secret and environment prefix) → state (revoked, expired, required environment) → network
+/// (client IP) → scope → limits (rate limit, quota; metered endpoints only) → <see cref="Record"/> (failures, metrics, usage).
 /// Only a request that passed every other check consumes rate limit and quota; failed verifications are counted
 /// per caller and, past the limit, the caller gets TOO_MANY_FAILURES for every key the cache cannot vouch for: it
 /// keeps its cached keys (a shared address need not lock out everyone behind it) but causes no storage read or bcrypt.
@@ -58,13 +36,10 @@ public sealed partial class KeyValidator(
     IUsageRecorder usage,
     IRateLimiter limiter,
     FailureLimiter failures,
-    IQuotaThresholdSink thresholds,
-    ILogger<KeyValidator> logger)
+    QuotaThresholdQueue thresholds,
+    ILogger<KeyValidator> logger) : IDisposable
 {
     private static readonly int[] QuotaThresholdPercents = [80, 100];
-
-    /// <summary>The endpoint name of management authentication: it consumes no limits and records no usage event.</summary>
-    public const string ManagementEndpoint = "management";
 
     private static readonly TimeSpan FailedSecretMemory = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan VerifiedSecretMemory = TimeSpan.FromHours(24);
@@ -79,6 +54,8 @@ public sealed partial class KeyValidator(
 
     // Thresholds this instance already reported: a key over its quota must not cause a table write per refused request.
     private readonly MemoryCache _reportedThresholds = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    private volatile bool _disposed;
 
     /// <summary>What the lookup found: the key when the secret is right, else the refusal; and the key's owner when it exists at all.</summary>
     private readonly record struct Lookup(KeySnapshot? Key, ValidationCode Refusal, bool Cached, ExistingKey? Existing = null, bool Uncounted = false)
@@ -96,65 +73,77 @@ public sealed partial class KeyValidator(
     /// <summary>A key known to exist (its secret may still be wrong): only such keys get usage events.</summary>
     private readonly record struct ExistingKey(string Id, string Owner);
 
+    /// <summary>The policy's answer, with what <see cref="Record"/> needs: whether the cache answered, the key's owner when it exists, whether a failure counts.</summary>
+    private readonly record struct Outcome(ValidationResult Result, bool Cached, ExistingKey? Existing, bool Uncounted)
+    {
+        /// <summary>Refused before any lookup: no I/O, so reported with the cached answers.</summary>
+        public static Outcome Unlooked(ValidationCode code) => new(new(code, null), Cached: true, null, Uncounted: false);
+
+        public static Outcome Of(Lookup lookup) => new(new(lookup.Refusal, null), lookup.Cached, lookup.Existing, lookup.Uncounted);
+
+        public static Outcome Of(Lookup lookup, ValidationResult result) => new(result, lookup.Cached, lookup.Existing, Uncounted: false);
+    }
+
     public async ValueTask<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var started = Stopwatch.GetTimestamp();
-        var metered = request.Endpoint != ManagementEndpoint;
-        var caller = request.Caller;
-
-        var blocked = caller is not null && failures.IsBlocked(caller, request.GatewayEndUser);
-        var (result, cached, existing, uncounted) = await CheckKeyAsync(request, blocked, cancellationToken);
-        if (metered && result.Code == ValidationCode.Valid && result.Key is { } key && (key.RateLimit is not null || key.Quota is not null))
-            result = await ApplyLimitsAsync(key, request.Cost, cancellationToken);
-        // VERIFICATION_BUSY counts too: otherwise a caller that keeps the bcrypt queue full would never be throttled.
-        // UNAVAILABLE does not: a storage outage must not throttle honest callers.
-        if (caller is not null && ((result.Code.IsAuthenticationFailure() && !uncounted) || result.Code == ValidationCode.VerificationBusy))
-            failures.RecordFailure(caller, request.GatewayEndUser);
-
-        var code = result.Code.ToWire();
-        metrics.Validation(code, request.Endpoint, started, cached);
-        // Usage is stored per key only for keys that exist: refusals of unknown ids are counted in metrics, so
-        // unauthenticated callers cannot make storage grow with ids they invent. Only a valid request adds its cost:
-        // a forged key for a known id must not add to the owner's usage.
-        if (metered && existing is { } known)
-            usage.Record(new UsageEvent(known.Id, known.Owner, time.GetUtcNow(), code, request.ClientIp, result.Code == ValidationCode.Valid ? request.Cost : 0));
-        return result;
+        var outcome = await DecideAsync(request, cancellationToken);
+        Record(request, outcome, started);
+        return outcome.Result;
     }
 
-    /// <summary>
-    /// Format → lookup → state → network → scope. The environment prefix is part of the key's identity: it is not
-    /// covered by the secret, so a test key relabelled <c>hk_live_</c> (checksum recomputed) is refused like a wrong secret.
-    /// </summary>
-    private async ValueTask<(ValidationResult, bool Cached, ExistingKey? Existing, bool Uncounted)> CheckKeyAsync(
-        ValidationRequest request, bool blocked, CancellationToken cancellationToken)
+    /// <summary>The checks in the order they run; each refuses or passes the key on to the next.</summary>
+    private async ValueTask<Outcome> DecideAsync(ValidationRequest request, CancellationToken cancellationToken)
     {
+        // Format, then throttle: a throttled caller is not told even that its key is malformed.
         if (!ApiKeyFormat.TryParse(request.Key, out var parsed))
-            return (new(blocked ? ValidationCode.TooManyFailures : ValidationCode.Malformed, null), true, null, false);
-        var lookup = await LookUpAsync(parsed, blocked, cancellationToken);
-        if (lookup.Key is not { } key) return (new(lookup.Refusal, null), lookup.Cached, lookup.Existing, lookup.Uncounted);
-        if (key.Environment != parsed.Environment) return (new(ValidationCode.NotFound, null), lookup.Cached, lookup.Existing, false);
-        return (new(Check(key, request.ClientIp, request.RequiredScopes, request.RequiredEnvironment), key), lookup.Cached, lookup.Existing, false);
+            return Outcome.Unlooked(IsThrottled(request) ? ValidationCode.TooManyFailures : ValidationCode.Malformed);
+        var throttled = IsThrottled(request);
+
+        var lookup = await LookUpAsync(parsed, throttled, cancellationToken);
+        if (lookup.Key is not { } key) return Outcome.Of(lookup);
+        // The environment prefix is part of the key's identity but not covered by the secret: a test key relabelled
+        // hk_live_ (checksum recomputed) is refused like a wrong secret.
+        if (key.Environment != parsed.Environment) return Outcome.Of(Lookup.Refused(ValidationCode.NotFound, lookup.Cached, lookup.Existing));
+
+        var refusal = CheckState(key, request.RequiredEnvironment) ?? CheckNetwork(key, request.ClientIp) ?? CheckScope(key, request.RequiredScopes);
+        if (refusal is { } code) return Outcome.Of(lookup, new ValidationResult(code, key));
+
+        var limited = request.Endpoint.IsMetered() && (key.RateLimit is not null || key.Quota is not null);
+        return Outcome.Of(lookup, limited ? await ApplyLimitsAsync(key, request.Cost, cancellationToken) : new ValidationResult(ValidationCode.Valid, key));
     }
 
+    /// <summary>Throttle: whether the caller has used up its failed verifications (it then gets only what the cache vouches for).</summary>
+    private bool IsThrottled(in ValidationRequest request) => request.Caller is { } caller && failures.IsBlocked(caller, request.GatewayEndUser);
+
+    /// <summary>State: revoked, expired, or not the environment the caller requires.</summary>
+    private ValidationCode? CheckState(KeySnapshot key, KeyEnvironment? requiredEnvironment)
+    {
+        if (key.RevokedAt is not null) return ValidationCode.Revoked;
+        if (key.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return ValidationCode.Expired;
+        if (requiredEnvironment is { } environment && key.Environment != environment) return ValidationCode.WrongEnvironment;
+        return null;
+    }
+
+    /// <summary>Network: the key's allow-list admits the client's address.</summary>
+    private static ValidationCode? CheckNetwork(KeySnapshot key, IPAddress? clientIp) =>
+        key.AllowList.Allows(clientIp) ? null : ValidationCode.IpNotAllowed;
+
+    /// <summary>Scope: the key holds every required scope.</summary>
+    private static ValidationCode? CheckScope(KeySnapshot key, IReadOnlyList<string>? requiredScopes)
+    {
+        if (requiredScopes is null) return null;
+        foreach (var scope in requiredScopes)
+            if (Array.IndexOf(key.Scopes, scope) < 0) return ValidationCode.InsufficientScope;
+        return null;
+    }
+
+    /// <summary>Limits: consumes rate limit and quota (both or neither) and reports the quota thresholds crossed.</summary>
     private async ValueTask<ValidationResult> ApplyLimitsAsync(KeySnapshot key, int cost, CancellationToken cancellationToken)
     {
         var decision = await limiter.AcquireAsync(new LimitRequest(key.QuotaId, key.RateLimit, key.Quota, cost), cancellationToken);
-        if (key.Quota is { } quota && decision.Outcome is LimitOutcome.Allowed or LimitOutcome.QuotaExceeded)
-        {
-            foreach (var percent in QuotaThresholdPercents)
-            {
-                var mark = quota.Limit * percent;
-                var crossed = decision.Outcome == LimitOutcome.QuotaExceeded
-                    ? percent == 100
-                    : decision.QuotaUsedBefore * 100 < mark && mark <= decision.QuotaUsedAfter * 100;
-                if (!crossed) continue;
-                var periodStart = quota.PeriodStart(time.GetUtcNow());
-                var reported = string.Concat(key.QuotaId, ":", periodStart.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", percent == 100 ? "100" : "80");
-                if (_reportedThresholds.TryGetValue(reported, out _)) continue;
-                _reportedThresholds.Set(reported, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
-                NotifyThreshold(new QuotaThreshold(key.Id, key.Owner, periodStart, quota.Period, percent, decision.QuotaUsedAfter, quota.Limit));
-            }
-        }
+        if (key.Quota is { } quota) ReportThresholds(key, quota, decision);
         var code = decision.Outcome switch
         {
             LimitOutcome.Allowed => ValidationCode.Valid,
@@ -165,18 +154,45 @@ public sealed partial class KeyValidator(
         return new ValidationResult(code, key, decision);
     }
 
-    /// <summary>Off the request path: a slow or failing sink must not delay or fail validation.</summary>
-    private void NotifyThreshold(QuotaThreshold threshold) => _ = Task.Run(async () =>
+    /// <summary>Queues each 80 % and 100 % threshold the decision crossed, once per (quota, period, percent) on this instance.</summary>
+    private void ReportThresholds(KeySnapshot key, QuotaPolicy quota, LimitDecision decision)
     {
-        try
+        if (decision.Outcome is not (LimitOutcome.Allowed or LimitOutcome.QuotaExceeded)) return;
+        foreach (var percent in QuotaThresholdPercents)
         {
-            await thresholds.QuotaThresholdCrossedAsync(threshold, CancellationToken.None);
+            var mark = quota.Limit * percent;
+            var crossed = decision.Outcome == LimitOutcome.QuotaExceeded
+                ? percent == 100
+                : decision.QuotaUsedBefore * 100 < mark && mark <= decision.QuotaUsedAfter * 100;
+            if (!crossed) continue;
+            var periodStart = quota.PeriodStart(time.GetUtcNow());
+            var reported = string.Concat(key.QuotaId, ":", periodStart.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", percent == 100 ? "100" : "80");
+            if (_reportedThresholds.TryGetValue(reported, out _)) continue;
+            _reportedThresholds.Set(reported, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
+            thresholds.Post(new QuotaThreshold(key.Id, key.Owner, periodStart, quota.Period, percent, decision.QuotaUsedAfter, quota.Limit));
         }
-        catch (Exception ex)
-        {
-            LogThresholdFailed(logger, threshold.KeyId, threshold.Percent, ex.GetType().Name);
-        }
-    });
+    }
+
+    /// <summary>
+    /// Record: failed verifications count against the caller; every answer is counted in metrics; metered answers
+    /// about keys that exist become usage events.
+    /// </summary>
+    private void Record(in ValidationRequest request, in Outcome outcome, long started)
+    {
+        var result = outcome.Result.Code;
+        // VERIFICATION_BUSY counts too: otherwise a caller that keeps the bcrypt queue full would never be throttled.
+        // UNAVAILABLE does not: a storage outage must not throttle honest callers.
+        if (request.Caller is { } caller && ((result.IsAuthenticationFailure() && !outcome.Uncounted) || result == ValidationCode.VerificationBusy))
+            failures.RecordFailure(caller, request.GatewayEndUser);
+
+        var code = result.ToWire();
+        metrics.Validation(code, request.Endpoint.ToTag(), started, outcome.Cached);
+        // Usage is stored per key only for keys that exist: refusals of unknown ids are counted in metrics, so
+        // unauthenticated callers cannot make storage grow with ids they invent. Only a valid request adds its cost:
+        // a forged key for a known id must not add to the owner's usage.
+        if (request.Endpoint.IsMetered() && outcome.Existing is { } known)
+            usage.Record(new UsageEvent(known.Id, known.Owner, time.GetUtcNow(), code, request.ClientIp, result == ValidationCode.Valid ? request.Cost : 0));
+    }
 
     /// <summary>
     /// The key with the presented secret, from the cache or from storage and bcrypt. Every secret the cache cannot
@@ -260,20 +276,6 @@ public sealed partial class KeyValidator(
         Span<byte> digest = stackalloc byte[SecretDigester.DigestLength];
         digester.Compute(parsed.KeyIdSpan, parsed.Secret, digest);
         return CryptographicOperations.FixedTimeEquals(verified, digest);
-    }
-
-    private ValidationCode Check(KeySnapshot key, IPAddress? clientIp, IReadOnlyList<string>? requiredScopes, KeyEnvironment? requiredEnvironment)
-    {
-        if (key.RevokedAt is not null) return ValidationCode.Revoked;
-        if (key.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return ValidationCode.Expired;
-        if (requiredEnvironment is { } environment && key.Environment != environment) return ValidationCode.WrongEnvironment;
-        if (!key.AllowList.Allows(clientIp)) return ValidationCode.IpNotAllowed;
-        if (requiredScopes is not null)
-        {
-            foreach (var scope in requiredScopes)
-                if (Array.IndexOf(key.Scopes, scope) < 0) return ValidationCode.InsufficientScope;
-        }
-        return ValidationCode.Valid;
     }
 
     private async Task<Lookup> LoadAndVerifyOnceAsync(string keyId, ParsedApiKey parsed, byte[] digest, string flightKey)
@@ -366,8 +368,14 @@ public sealed partial class KeyValidator(
             : Lookup.Found(KeySnapshot.From(fresh.Record, digest), cached: false);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the {Percent} % quota threshold of key {KeyId} ({ExceptionType})")]
-    private static partial void LogThresholdFailed(ILogger logger, string keyId, int percent, string exceptionType);
+    /// <summary>Disposes the caches this validator owns; validations after this throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _failedSecrets.Dispose();
+        _verifiedSecrets.Dispose();
+        _reportedThresholds.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrong secret presented for key {KeyId}")]
     private static partial void LogWrongSecret(ILogger logger, string keyId);
