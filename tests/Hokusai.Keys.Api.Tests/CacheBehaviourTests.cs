@@ -3,13 +3,18 @@ using Hokusai.Keys.Testing;
 
 namespace Hokusai.Keys.Api.Tests;
 
-/// <summary>The two-level cache: single-flight, cross-instance revocation, and behaviour with Redis or Storage down.</summary>
+/// <summary>
+/// The two-level cache: single-flight, cross-instance revocation, and behaviour with Redis or Storage down. Tests where
+/// Redis (L2, backplane) takes part run on a single Redis and on a Redis Cluster.
+/// </summary>
 public class CacheBehaviourTests
 {
-    [Fact]
-    public async Task Concurrent_first_requests_cost_one_table_read_and_one_bcrypt()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Concurrent_first_requests_cost_one_table_read_and_one_bcrypt(RedisTopology topology)
     {
-        var group = await ServerGroup.CreateAsync();
+        var group = await ServerGroup.CreateAsync(topology);
         using var creator = group.StartServer();
         var admin = creator.Client(await creator.CreateAdminKeyAsync());
         var (_, key) = await admin.CreateKeyAsync(new { name = "hot key" });
@@ -62,10 +67,12 @@ public class CacheBehaviourTests
         Assert.Equal(afterValid + 8, counter.BcryptVerifications);
     }
 
-    [Fact]
-    public async Task A_revocation_is_seen_by_another_instance_within_one_second()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_revocation_is_seen_by_another_instance_within_one_second(RedisTopology topology)
     {
-        var group = await ServerGroup.CreateAsync();
+        var group = await ServerGroup.CreateAsync(topology);
         using var a = group.StartServer();
         using var b = group.StartServer();
         var admin = a.Client(await a.CreateAdminKeyAsync());
@@ -83,10 +90,12 @@ public class CacheBehaviourTests
         Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(1), $"instance B saw the revocation after {revokedAt.ElapsedMilliseconds} ms");
     }
 
-    [Fact]
-    public async Task A_revocation_during_a_slow_first_load_leaves_nothing_stale_in_the_cache()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_revocation_during_a_slow_first_load_leaves_nothing_stale_in_the_cache(RedisTopology topology)
     {
-        var group = await ServerGroup.CreateAsync();
+        var group = await ServerGroup.CreateAsync(topology);
         using var a = group.StartServer();
         var counter = new CallCounter { VerifyDelay = TimeSpan.FromMilliseconds(800) };
         using var b = group.StartServer(counter.Install);
@@ -109,11 +118,16 @@ public class CacheBehaviourTests
         Assert.Equal("REVOKED", await a.Client().VerifyCodeAsync(key));
     }
 
-    [Fact]
-    public async Task With_Redis_stopped_answers_stay_correct_and_revocations_spread_within_the_local_ttl()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task With_Redis_stopped_answers_stay_correct_and_revocations_spread_within_the_local_ttl(RedisTopology topology)
     {
-        using var redis = await RedisInstance.StartAsync();
-        var group = (await ServerGroup.CreateAsync(redis)).With("Hokusai:Cache:LocalSeconds", "2");
+        // Its own Redis (one node, or every node of a cluster): stopped and started again below.
+        using var single = topology == RedisTopology.SingleNode ? await RedisInstance.StartAsync() : null;
+        using var cluster = topology == RedisTopology.Cluster ? await RedisCluster.StartAsync() : null;
+        var group = (single is not null ? await ServerGroup.CreateAsync(single) : await ServerGroup.CreateAsync(cluster!))
+            .With("Hokusai:Cache:LocalSeconds", "2");
         using var a = group.StartServer();
         using var b = group.StartServer();
         var admin = a.Client(await a.CreateAdminKeyAsync());
@@ -123,7 +137,8 @@ public class CacheBehaviourTests
         var clientB = b.Client();
         Assert.Equal("VALID", await clientB.VerifyCodeAsync(cached));
 
-        redis.Stop();
+        single?.Stop();
+        cluster?.Stop();
 
         var timer = Stopwatch.StartNew();
         Assert.Equal("VALID", await clientB.VerifyCodeAsync(cached));
@@ -142,7 +157,8 @@ public class CacheBehaviourTests
         while (code == "VALID" && spread.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Equal("REVOKED", code);
 
-        await redis.StartAgainAsync();
+        if (single is not null) await single.StartAgainAsync();
+        if (cluster is not null) await cluster.StartAgainAsync();
         // The client's retry of the (idempotent) revoke completes once Redis is back.
         var retried = Stopwatch.StartNew();
         int status;

@@ -9,15 +9,19 @@ namespace Hokusai.Keys.Api.Tests;
 /// Regression tests from an attacker's review of the throttles (docs/security.md, "Throttling and brute force"): a key
 /// id's bcrypt budget cannot lock its owner out, a full bcrypt queue is no way around the caller throttle, IPv6 callers
 /// are throttled per /64, a blocked caller keeps its cached keys, and a forged key adds nothing to a victim's usage.
+/// The throttles count in process; the tests where they meet the shared cache (a change's eviction and reload, a cached
+/// key answered to a blocked caller) run on a single Redis and on a Redis Cluster.
 /// </summary>
 public class ThrottleReviewTests
 {
     private static string Forged(string? keyId = null) => Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, keyId).Plaintext;
 
-    [Fact]
-    public async Task A_spent_key_id_budget_does_not_lock_out_the_owners_verified_secret_nor_the_owners_caller()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_spent_key_id_budget_does_not_lock_out_the_owners_verified_secret_nor_the_owners_caller(RedisTopology topology)
     {
-        var group = (await ServerGroup.CreateAsync())
+        var group = (await ServerGroup.CreateAsync(topology))
             .With("Hokusai:RateLimiting:SecretChecksPerKeyIdPerMinute", "3")
             .With("Hokusai:RateLimiting:FailuresPerIpPerMinute", "5");
         var counter = new CallCounter();
@@ -107,10 +111,12 @@ public class ThrottleReviewTests
         Assert.Equal(429, (await server.Client(peer: "198.51.100.9").PostJsonAsync("/api/keys/verify", new { key = Forged() })).Status);
     }
 
-    [Fact]
-    public async Task A_blocked_caller_keeps_its_cached_keys_and_is_refused_only_where_bcrypt_would_run()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_blocked_caller_keeps_its_cached_keys_and_is_refused_only_where_bcrypt_would_run(RedisTopology topology)
     {
-        using var server = (await ServerGroup.CreateAsync()).With("Hokusai:RateLimiting:FailuresPerIpPerMinute", "5").StartServer();
+        using var server = (await ServerGroup.CreateAsync(topology)).With("Hokusai:RateLimiting:FailuresPerIpPerMinute", "5").StartServer();
         var adminKey = await server.CreateAdminKeyAsync();
         const string shared = "198.51.100.66"; // one NAT address for the tenant that guesses and the admin
         var admin = server.Client(adminKey, peer: shared);

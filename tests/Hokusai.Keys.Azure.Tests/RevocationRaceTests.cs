@@ -16,7 +16,7 @@ namespace Hokusai.Keys.Azure.Tests;
 
 /// <summary>
 /// Revocation against a racing load (docs/security.md, "Cache integrity and revocation"): two cache instances over real
-/// Redis, with a seam around one instance's Redis writes instead of timing guesses.
+/// Redis (a single node and a Redis Cluster), with a seam around one instance's Redis writes instead of timing guesses.
 /// </summary>
 public sealed class RevocationRaceTests
 {
@@ -32,16 +32,18 @@ public sealed class RevocationRaceTests
         Options.Create(new CacheOptions { LocalSeconds = 30, SharedSeconds = 600, NotFoundSeconds = 10 }),
         redis, Digester(Pepper), NewMetrics(), NullLoggerFactory.Instance, wrap);
 
-    private static async Task<RedisConnection> ConnectAsync(string prefix) =>
-        new(Options.Create(new RedisOptions { ConnectionString = (await SharedInfrastructure.RedisAsync()).ConnectionString, KeyPrefix = prefix, TimeoutMilliseconds = 5000 }));
+    private static async Task<RedisConnection> ConnectAsync(RedisTopology topology, string prefix) =>
+        new(Options.Create(new RedisOptions { ConnectionString = await SharedInfrastructure.RedisConnectionStringAsync(topology), KeyPrefix = prefix, TimeoutMilliseconds = 5000 }));
 
-    [Fact]
-    public async Task A_stale_load_written_to_Redis_just_after_a_revocation_is_removed_again()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task A_stale_load_written_to_Redis_just_after_a_revocation_is_removed_again(RedisTopology topology)
     {
         var prefix = "race-" + Guid.NewGuid().ToString("N")[..8];
-        await using var connectionA = await ConnectAsync(prefix);
-        await using var connectionB = await ConnectAsync(prefix);
-        await using var connectionC = await ConnectAsync(prefix);
+        await using var connectionA = await ConnectAsync(topology, prefix);
+        await using var connectionB = await ConnectAsync(topology, prefix);
+        await using var connectionC = await ConnectAsync(topology, prefix);
         Seam? seam = null;
         using var a = NewCache(connectionA);
         using var b = NewCache(connectionB, inner => seam = new Seam(inner) { HoldWrites = true });
@@ -63,10 +65,12 @@ public sealed class RevocationRaceTests
         Assert.Null(await c.TryGetAsync(id, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task An_invalidation_that_cannot_reach_Redis_fails_instead_of_answering_success()
+    [Theory]
+    [InlineData(RedisTopology.SingleNode)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task An_invalidation_that_cannot_reach_Redis_fails_instead_of_answering_success(RedisTopology topology)
     {
-        await using var connection = await ConnectAsync("fail-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var connection = await ConnectAsync(topology, "fail-" + Guid.NewGuid().ToString("N")[..8]);
         using var cache = NewCache(connection, inner => new Seam(inner) { FailRemoves = true });
         await Assert.ThrowsAsync<StorageUnavailableException>(async () => await cache.InvalidateAsync("failkey000000001", CancellationToken.None));
     }

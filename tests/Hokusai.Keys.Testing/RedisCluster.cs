@@ -6,7 +6,8 @@ namespace Hokusai.Keys.Testing;
 /// <summary>
 /// A real local Redis Cluster: three masters (<c>--cluster-enabled yes</c>, each in its own directory, on free ports),
 /// joined by <c>redis-cli --cluster create … --cluster-replicas 0</c>. Like Azure Managed Redis with OSS clustering: a
-/// script whose keys are in different slots fails with CROSSSLOT.
+/// script whose keys are in different slots fails with CROSSSLOT. Can be stopped and started again on the same ports
+/// (each node keeps its slots in its <c>nodes.conf</c>) to test outages.
 /// </summary>
 public sealed class RedisCluster : IDisposable
 {
@@ -38,6 +39,7 @@ public sealed class RedisCluster : IDisposable
 
     private async Task StartNodesAsync()
     {
+        _nodes.Clear();
         foreach (var port in Ports)
         {
             var directory = Path.Combine(_directory, port.ToString());
@@ -65,8 +67,12 @@ public sealed class RedisCluster : IDisposable
             while (!create.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
             if (!create.HasExited) throw new InvalidOperationException("redis-cli --cluster create did not finish: " + create.Output);
         }
+        await WaitUntilUpAsync();
+    }
 
-        // The masters agree on the slot map shortly after create returns: wait until each reports the cluster up.
+    /// <summary>The masters agree on the slot map shortly after create (or a restart) returns: waits until each reports the cluster up.</summary>
+    private async Task WaitUntilUpAsync()
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         foreach (var port in Ports)
         {
@@ -91,9 +97,24 @@ public sealed class RedisCluster : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Stops every node: the whole cluster is unreachable (its data is lost, its slot map is kept).</summary>
+    public void Stop()
     {
         foreach (var node in _nodes) node.Dispose();
+        _nodes.Clear();
+    }
+
+    /// <summary>Starts every node again on its port and directory; returns once the cluster reports itself up.</summary>
+    public async Task StartAgainAsync()
+    {
+        Stop();
+        await StartNodesAsync();
+        await WaitUntilUpAsync();
+    }
+
+    public void Dispose()
+    {
+        Stop();
         try
         {
             Directory.Delete(_directory, recursive: true);

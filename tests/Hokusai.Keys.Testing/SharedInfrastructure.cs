@@ -13,4 +13,9 @@ public static class SharedInfrastructure
 
     /// <summary>One three-master Redis Cluster per test process, started on first use.</summary>
     public static Task<RedisCluster> RedisClusterAsync() => Cluster.Value;
+
+    /// <summary>The connection string of the shared single-node Redis or the shared Redis Cluster.</summary>
+    public static async Task<string> RedisConnectionStringAsync(RedisTopology topology) => topology == RedisTopology.Cluster
+        ? (await RedisClusterAsync()).ConnectionString
+        : (await RedisAsync()).ConnectionString;
 }

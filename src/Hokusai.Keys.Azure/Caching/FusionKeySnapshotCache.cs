@@ -100,6 +100,8 @@ internal sealed partial class FusionKeySnapshotCache : IKeySnapshotCache, IDispo
                 // No CacheKeyPrefix: CacheKey builds the whole key in one string (FusionCache would concatenate the
                 // prefix again on every call), and no tags or Clear are used.
                 DisableTagging = true,
+                // One pub/sub channel (FusionCache names it "{this}.Backplane:v2"), not a key: on a Redis Cluster a PUBLISH
+                // reaches the subscribers on every node.
                 BackplaneChannelPrefix = redis.KeyPrefix + ":backplane",
                 DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2),
                 BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2),
@@ -228,7 +230,11 @@ internal sealed partial class FusionKeySnapshotCache : IKeySnapshotCache, IDispo
         }
     }
 
-    /// <summary><c>{redis prefix}:key:{key id}</c>, in Redis and in L1 alike: one entry per key, whatever the pepper.</summary>
+    /// <summary>
+    /// <c>{redis prefix}:key:{key id}</c>: one entry per key, whatever the pepper (in Redis FusionCache adds <c>v2:</c> in
+    /// front). An entry is one Redis key, and every command on it (HSET + EXPIRE, HMGET, DEL) names that key alone, so on
+    /// a Redis Cluster none can cross slots: no hash tag is needed, and entries spread over every shard.
+    /// </summary>
     private string CacheKey(string keyId) => string.Concat(_keyPrefix, keyId);
 
     public void Dispose()
