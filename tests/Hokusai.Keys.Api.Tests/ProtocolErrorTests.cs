@@ -77,7 +77,9 @@ public class ProtocolErrorTests(ServerProcessFixture fx) : IClassFixture<ServerP
     [Fact]
     public async Task A_refused_HEAD_request_gets_no_body()
     {
-        var response = await RawHttp.SendOneAsync(fx.Server.BaseAddress, $"HEAD /api/keys/%00 HTTP/1.1\r\n{Close}\r\n");
+        // Refused for a header, after Kestrel parsed the method. (A target it cannot parse leaves the method unknown,
+        // and that answer carries the problem: docs/api.md.)
+        var response = await RawHttp.SendOneAsync(fx.Server.BaseAddress, $"HEAD /api/health HTTP/1.1\r\n{Close}X-Name: a\u0000b\r\n\r\n");
 
         Assert.Equal(400, response.Status);
         Assert.Equal("0", response.Header("Content-Length"));
