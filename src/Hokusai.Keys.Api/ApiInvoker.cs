@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Http;
 namespace Hokusai.Keys.Api;
 
 /// <summary>
-/// Runs a route of <see cref="ApiEndpoints.All"/> for either host. A route with an <see cref="ApiEndpoint.Auth"/>
-/// requirement authenticates its caller first, so its handler never sees an unauthenticated request, and every
-/// failure of its handler becomes a problem response. Public routes (verify, authorize, health) guard themselves.
+/// Runs a route of <see cref="ApiEndpoints.All"/> for either host. A path that is another route's (GET
+/// /api/keys/verify) is 405 first. A route with an <see cref="ApiEndpoint.Auth"/> requirement authenticates its caller
+/// next, so its handler never sees an unauthenticated request, and every failure of its handler becomes a problem
+/// response. Public routes (verify, authorize, health) guard themselves. A body of a media type the route does not
+/// read is 415 before any handler runs.
 /// </summary>
 public sealed class ApiInvoker(IServiceProvider services, ManagementAuthenticator auth, ApiErrorBoundary boundary)
 {
@@ -19,11 +21,19 @@ public sealed class ApiInvoker(IServiceProvider services, ManagementAuthenticato
 
     public Task<ApiResult> InvokeAsync(ApiEndpoint endpoint, HttpRequest request, string? id)
     {
-        if (endpoint.Auth is not { } access) return endpoint.Handler(services, new ApiCall(request, id, null));
+        if (id is not null && ApiEndpoints.LiteralPathMethods(endpoint, id) is { } allow) return Task.FromResult(Problems.MethodNotAllowed(allow));
+        if (endpoint.Auth is not { } access)
+            return UnsupportedBody(endpoint, request) is { } unsupported ? Task.FromResult(unsupported) : endpoint.Handler(services, new ApiCall(request, id, null));
         return boundary.RunAsync(request, async _ =>
         {
             var (caller, problem) = await auth.AuthenticateAsync(request, access);
-            return problem ?? await endpoint.Handler(services, new ApiCall(request, id, caller));
+            return problem ?? UnsupportedBody(endpoint, request) ?? await endpoint.Handler(services, new ApiCall(request, id, caller));
         });
     }
+
+    /// <summary>415 when the request has a body the route reads (a route without a body type reads none) in another media type.</summary>
+    private static ApiResult? UnsupportedBody(ApiEndpoint endpoint, HttpRequest request) =>
+        endpoint.Body is not null && JsonMediaType.HasBody(request) && !JsonMediaType.IsAccepted(request.ContentType, endpoint.AcceptedMediaTypes)
+            ? Problems.UnsupportedMediaType(endpoint.AcceptedMediaTypes)
+            : null;
 }

@@ -15,6 +15,10 @@ public static class ErrorCodes
     public const string RequestTimeout = "REQUEST_TIMEOUT";
     public const string RouteNotFound = "ROUTE_NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string UriTooLong = "URI_TOO_LONG";
+    public const string HeadersTooLarge = "HEADERS_TOO_LARGE";
+    public const string HttpVersionNotSupported = "HTTP_VERSION_NOT_SUPPORTED";
 
     // Management callers and keys
     public const string Unauthenticated = "UNAUTHENTICATED";

@@ -2,6 +2,7 @@ using Hokusai.Keys.Api;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Azure;
 using Hokusai.Keys.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 if (args.Length > 0 && args[0] == BootstrapCommand.Name)
     return await BootstrapCommand.RunAsync(args[1..]);
@@ -14,6 +15,14 @@ builder.Services.AddHokusaiQueryKeyRedaction();
 // on, scheduling straight to the thread pool lowered /api/authorize's p99 (docs/performance.md); bigger machines may
 // set Hokusai:Server:IOQueueCount back to Kestrel's default (one queue per core, at most 16).
 builder.WebHost.UseSockets(sockets => sockets.IOQueueCount = builder.Configuration.GetValue("Hokusai:Server:IOQueueCount", 0));
+// Requests Kestrel refuses before the application (a NUL in the path, a 10 KB request line) get problem bodies too.
+// Kestrel logs such a request's raw request line, ?api_key= included, at Debug in this category, before anything could
+// redact it; nothing else it logs there is below Information. Added after the configuration's rules, this one wins over
+// any configured level but a provider-specific one (docs/operations.md).
+builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Information);
+builder.Services.AddSingleton<KestrelRejectionProblems>();
+builder.Services.AddOptions<KestrelServerOptions>().Configure<KestrelRejectionProblems>((kestrel, rejections) =>
+    kestrel.ConfigureEndpointDefaults(listen => listen.Use(rejections.Wrap)));
 builder.Services.AddHokusaiKeysApi(builder.Configuration);
 builder.Services.AddHokusaiBackgroundWorkers(builder.Configuration); // usage queue consumer and lifecycle timers (Functions: triggers)
 builder.Services.AddHokusaiServerTelemetry(builder.Configuration);

@@ -20,7 +20,7 @@ public static class ServerEndpoints
                 ? app.MapMethods(pattern, [endpoint.Method], (HttpContext context, string id, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, id))
                 : app.MapMethods(pattern, [endpoint.Method], (HttpContext context, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, null));
             builder.WithName(endpoint.Name);
-            if (endpoint.Body is not null) builder.WithMetadata(new JsonBodyMetadata(endpoint.Body, endpoint.BodyRequired));
+            if (endpoint.Body is not null) builder.WithMetadata(new JsonBodyMetadata(endpoint.Body, endpoint.BodyRequired, endpoint.AcceptedMediaTypes));
             endpoint.Describe(builder);
         }
         return app;
@@ -37,12 +37,22 @@ public static class ServerEndpoints
             await next(context);
             var response = context.Response;
             if (response.StatusCode is not (404 or 405) || response.HasStarted || response.ContentLength > 0 || response.ContentType is not null) return;
-            var problem = response.StatusCode == 404
-                ? ProblemResponse.Create(404, ErrorCodes.RouteNotFound, "No route matches this path.")
-                : ProblemResponse.Create(405, ErrorCodes.MethodNotAllowed, "This route does not accept this method.");
-            await ApiResult.Problem(problem).ExecuteAsync(context);
+            if (response.StatusCode == 404)
+            {
+                await ApiResult.Problem(ProblemResponse.Create(404, ErrorCodes.RouteNotFound, "No route matches this path.")).ExecuteAsync(context);
+                return;
+            }
+            // Routing's Allow is every method of every template the path matches (GET, PATCH and POST for
+            // DELETE /api/keys/verify); the route table's is the methods of the path's own route.
+            var path = context.Request.Path.Value ?? "";
+            var allow = path.StartsWith("/" + ApiRoutes.Prefix + "/", StringComparison.OrdinalIgnoreCase)
+                ? ApiEndpoints.AllowedMethods(path[(ApiRoutes.Prefix.Length + 2)..])
+                : "";
+            if (allow.Length == 0) allow = response.Headers.Allow.ToString();
+            response.Headers.Remove("Allow");
+            await Problems.MethodNotAllowed(allow).ExecuteAsync(context);
         });
 }
 
-/// <summary>The JSON body type of a route, for the OpenAPI document only (no Content-Type check, as in the Functions host).</summary>
-public sealed record JsonBodyMetadata(Type BodyType, bool Required);
+/// <summary>The JSON body of a route (type, required, media types), for the OpenAPI document.</summary>
+public sealed record JsonBodyMetadata(Type BodyType, bool Required, IReadOnlyList<string> MediaTypes);

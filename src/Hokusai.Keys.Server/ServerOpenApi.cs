@@ -13,13 +13,11 @@ public static class ServerOpenApi
             {
                 var body = context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyMetadata>().FirstOrDefault();
                 if (body is null) return;
+                var schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken);
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = body.Required,
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken) },
-                    },
+                    Content = body.MediaTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = schema }),
                 };
             });
             options.AddDocumentTransformer((document, _, _) =>

@@ -106,6 +106,60 @@ public class HostParityTests
         Assert.Equal(authenticated.Order(), checkedNames.Order());
     }
 
+    /// <summary>
+    /// Request-format errors come from the shared route table and body reader, so the worker answers them as the
+    /// server does: a literal route's path with another method (the Functions runtime would hand GET /api/keys/verify
+    /// to GetKey), a body of another media type, duplicate JSON properties. (Unmatched routes and methods, and requests
+    /// the runtime's own HTTP server refuses, never reach the worker: docs/api.md.)
+    /// </summary>
+    [Theory]
+    [InlineData("GetKey", "GET", "verify", null, null)]
+    [InlineData("UpdateKey", "PATCH", "verify", "application/json", """{"name":"x"}""")]
+    [InlineData("VerifyKey", "POST", null, "text/plain", """{"key":"hk_live_x"}""")]
+    [InlineData("VerifyKey", "POST", null, "application/x-www-form-urlencoded", "key=hk_live_x")]
+    [InlineData("VerifyKey", "POST", null, null, """{"key":"hk_live_x"}""")]
+    [InlineData("VerifyKey", "POST", null, "application/json", """{"key":"hk_live_a","key":"hk_live_b"}""")]
+    public async Task The_functions_worker_answers_request_format_errors_as_the_server_does(string function, string method, string? id, string? contentType, string? body)
+    {
+        var endpoint = ApiEndpoints.All.Single(e => e.Name == function);
+        var path = "/api/" + endpoint.Route.Replace("{id}", id, StringComparison.Ordinal);
+
+        using var server = (await ServerGroup.CreateAsync(withRedis: false)).StartServer();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+            if (contentType is not null) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        using var served = await server.Client().SendAsync(request);
+        var expected = ((int)served.StatusCode, ProblemCode(await served.Content.ReadAsStringAsync()), string.Join(", ", served.Content.Headers.Allow));
+
+        using var host = FunctionsTestHost.Build();
+        var (type, functionMethod) = FunctionClasses().SelectMany(t => t.GetMethods().Select(m => (Type: t, Method: m)))
+            .Single(f => f.Method.GetCustomAttribute<FunctionAttribute>()?.Name == function);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = host.Services };
+        context.Request.Method = method;
+        context.Request.Path = path;
+        if (body is not null)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+        context.Response.Body = new MemoryStream();
+        var arguments = functionMethod.GetParameters().Select(p => p.ParameterType == typeof(Microsoft.AspNetCore.Http.HttpRequest) ? context.Request : (object?)id).ToArray();
+        var result = await (Task<Microsoft.AspNetCore.Mvc.IActionResult>)functionMethod.Invoke(ActivatorUtilities.CreateInstance(host.Services, type), arguments)!;
+        await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext { HttpContext = context });
+        context.Response.Body.Position = 0;
+        var answered = (context.Response.StatusCode, ProblemCode(await new StreamReader(context.Response.Body).ReadToEndAsync()), context.Response.Headers.Allow.ToString());
+
+        Assert.True(expected.Item1 is 400 or 405 or 415, $"the server answered {expected}");
+        Assert.Equal(expected, answered);
+    }
+
+    private static string? ProblemCode(string body) => body.Length == 0 ? null : JsonNode.Parse(body)?["code"]?.GetValue<string>();
+
     [Fact]
     public void The_functions_host_builds_and_resolves_every_function_class()
     {

@@ -22,6 +22,15 @@ public static class Problems
 
     public static ApiResult Forbidden(string code, string detail) => ApiResult.Problem(ProblemResponse.Create(403, code, detail));
 
+    /// <summary>405 with <c>Allow</c>: the path is a route's, the method is not one of <paramref name="allow"/>.</summary>
+    public static ApiResult MethodNotAllowed(string allow) =>
+        ApiResult.Problem(ProblemResponse.Create(405, ErrorCodes.MethodNotAllowed, $"This route accepts {allow} only.")).WithHeader("Allow", allow);
+
+    /// <summary>415: the request has a body, but not of a media type the route reads.</summary>
+    public static ApiResult UnsupportedMediaType(IReadOnlyList<string> accepted) =>
+        ApiResult.Problem(ProblemResponse.Create(415, ErrorCodes.UnsupportedMediaType,
+            $"Send the body with Content-Type: {string.Join(" or ", accepted)} (UTF-8, the only charset accepted)."));
+
     public static ApiResult Unavailable(string detail) =>
         ApiResult.Problem(ProblemResponse.Create(503, ErrorCodes.StorageUnavailable, detail)).WithHeader("Retry-After", RetryAfterSeconds);
 

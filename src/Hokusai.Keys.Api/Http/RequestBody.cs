@@ -47,6 +47,8 @@ public static class RequestBody
     private static string Describe(JsonException ex)
     {
         var path = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path;
+        if (ex.Message.StartsWith("Duplicate propert", StringComparison.Ordinal))
+            return $"Duplicate property at {path}.";
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
             return $"Unknown property at {path}.";
         if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
