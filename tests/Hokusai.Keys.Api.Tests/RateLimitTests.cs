@@ -15,7 +15,7 @@ public class RateLimitTests
     [InlineData(RedisTopology.Cluster)]
     public async Task Two_instances_together_admit_the_limit_plus_what_refilled(RedisTopology redis)
     {
-        var group = await ServerGroup.CreateAsync(redis);
+        var group = (await ServerGroup.CreateAsync(redis)).WithPatientRedis();
         using var a = group.StartServer();
         using var b = group.StartServer();
         var admin = a.Client(await a.CreateAdminKeyAsync());
@@ -40,7 +40,7 @@ public class RateLimitTests
     [InlineData(RedisTopology.Cluster)]
     public async Task Leased_slices_of_large_limits_never_over_admit_and_hold_back_at_most_a_slice_per_instance(RedisTopology redis)
     {
-        var group = await ServerGroup.CreateAsync(redis);
+        var group = (await ServerGroup.CreateAsync(redis)).WithPatientRedis();
         using var a = group.StartServer();
         using var b = group.StartServer();
         var admin = a.Client(await a.CreateAdminKeyAsync());

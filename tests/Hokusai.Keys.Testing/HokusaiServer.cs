@@ -122,6 +122,12 @@ public sealed class ServerGroup
         });
     }
 
+    /// <summary>
+    /// Redis calls wait seconds instead of the production 250 ms: for tests of what the shared limiter decides, where a
+    /// loaded test machine's slow answer must not hand the decision to the failure mode (tested on its own).
+    /// </summary>
+    public ServerGroup WithPatientRedis() => With("Hokusai:Redis:TimeoutMilliseconds", "5000");
+
     public ServerGroup With(string key, string? value)
     {
         var copy = new Dictionary<string, string?>(_settings) { [key] = value };
