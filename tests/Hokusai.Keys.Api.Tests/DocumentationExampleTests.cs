@@ -12,8 +12,8 @@ namespace Hokusai.Keys.Api.Tests;
 /// is not run (<c>&lt;!-- not run: needs an Azure subscription --&gt;</c>). The runnable blocks of one document run in
 /// order in one bash session (so a block may use the variables an earlier one set, e.g. with <c>jq</c>) against a
 /// fresh server started as ./run.sh starts it, with the admin key created as ./run.sh creates it. Two substitutions
-/// only: <c>http://localhost:7071</c> becomes the test server's address, and the placeholder <c>hk_live_…</c> (the
-/// admin key ./run.sh printed) becomes that key. Each document starts a new session: it sets what it uses.
+/// only: <c>http://localhost:7071</c> becomes the test server's address, and the placeholder value <c>=hk_live_…</c>
+/// (as in <c>ADMIN=hk_live_…</c>: the admin key ./run.sh printed) becomes that key. Each document starts a new session: it sets what it uses.
 /// </summary>
 public sealed partial class DocumentationExampleTests
 {
@@ -42,6 +42,40 @@ public sealed partial class DocumentationExampleTests
                     : "a curl call without a promised status (end the command with `# → 200`), in a block without `<!-- not run: reason -->`")))
             .ToList();
         Assert.True(unpromised.Count == 0, string.Join('\n', unpromised));
+    }
+
+    [Fact]
+    public void The_scanner_finds_curl_calls_and_their_promises_across_continuations_and_honours_not_run_markers()
+    {
+        var root = Directory.CreateTempSubdirectory("hokusai-markdown-");
+        try
+        {
+            File.WriteAllText(Path.Combine(root.FullName, "doc.md"), string.Join('\n',
+                "```bash",
+                "curl -s http://localhost:7071/api/keys/#x -H 'A: #1' \\",
+                "  -d '{\"a\":1}'   # → 201 created",
+                "curl -s http://localhost:7071/api/health",
+                "```",
+                "<!-- not run: needs nginx -->",
+                "",
+                "```sh",
+                "curl -s http://localhost:8080/",
+                "```",
+                "```bash",
+                "apt-get install curl jq   # curl as a word, not a call",
+                "```"));
+            var examples = ShellExample.In(root.FullName, "doc.md").ToList();
+            Assert.Equal(2, examples.Count);
+            var (run, skipped) = (examples[0], examples[1]);
+            Assert.Null(run.NotRunReason);
+            Assert.Equal([(2, (int?)201, true, false), (4, null, false, false)],
+                run.CurlCommands.Select(c => (c.Line, c.PromisedStatus, c.SendsBody, c.DeclaresJson)));
+            Assert.Equal("needs nginx", skipped.NotRunReason);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -101,7 +135,7 @@ public sealed partial class DocumentationExampleTests
         {
             script.AppendLine($"echo '{BlockMarker}{i}' >&2");
             script.AppendLine(examples[i].Text.Replace(DevBaseUrl, baseUrl, StringComparison.Ordinal)
-                .Replace(AdminKeyPlaceholder, "${HOKUSAI_EXAMPLE_ADMIN_KEY}", StringComparison.Ordinal));
+                .Replace("=" + AdminKeyPlaceholder, "=\"${HOKUSAI_EXAMPLE_ADMIN_KEY}\"", StringComparison.Ordinal));
         }
 
         var workingDirectory = Directory.CreateTempSubdirectory("hokusai-examples-");

@@ -118,7 +118,8 @@ internal sealed partial record ShellExample(string Document, int Line, string Te
     [GeneratedRegex(@"<!--\s*not run:\s*(?<reason>\S.*?)\s*-->", RegexOptions.IgnoreCase)]
     private static partial Regex NotRunMarker();
 
-    [GeneratedRegex(@"(?<![\w./-])curl(?=\s)")]
+    /// <summary>curl in command position: first word of a command, of a pipeline stage or of a <c>$( )</c>.</summary>
+    [GeneratedRegex(@"(?:^|[;&|(`])[ \t]*curl(?=\s)", RegexOptions.Multiline)]
     private static partial Regex CurlCall();
 
     [GeneratedRegex(@"→\s*(?<status>[1-5]\d\d)\b")]
