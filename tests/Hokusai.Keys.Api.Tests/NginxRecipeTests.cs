@@ -1,8 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Hokusai.Keys.Keys;
+using Hokusai.Keys.Testing;
 
 namespace Hokusai.Keys.Api.Tests;
 
@@ -21,7 +20,7 @@ public sealed class NginxRecipeTests(NginxRecipeFixture fx) : IClassFixture<Ngin
     private async Task<Answer> Through(string path, string? key = null, string place = "bearer", string from = Client,
         IEnumerable<(string Name, string Value)>? headers = null)
     {
-        using var client = ClientFrom(from);
+        using var client = LoopbackClient.From(from);
         var target = new Uri(fx.Nginx.BaseAddress, key is not null && place == "query" ? $"{path}?api_key={Uri.EscapeDataString(key)}" : path);
         using var request = new HttpRequestMessage(HttpMethod.Get, target);
         if (key is not null && place == "bearer") request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -36,26 +35,6 @@ public sealed class NginxRecipeTests(NginxRecipeFixture fx) : IClassFixture<Ngin
         var upstreamHeaders = echo["headers"]!.AsObject().ToDictionary(h => h.Key, h => h.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
         return new Answer(status, response.Headers, upstreamHeaders, echo["path"]!.GetValue<string>());
     }
-
-    /// <summary>A client whose connections come from <paramref name="localAddress"/> (any 127.x address is this machine).</summary>
-    private static HttpClient ClientFrom(string localAddress) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    });
 
     private string Diagnostics => "nginx: " + fx.Nginx.Output;
 
