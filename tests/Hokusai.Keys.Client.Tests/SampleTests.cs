@@ -73,6 +73,43 @@ public sealed class SampleTests(SamplesFixture fx) : IClassFixture<SamplesFixtur
         Assert.Equal(403, (await SendAsync(api.BaseAddress, HttpMethod.Post, "/models/churn-v3/deploy", reader)).Status);
     }
 
+    [Fact]
+    public void The_migration_guide_shows_the_migrating_sample_as_it_is()
+    {
+        var sample = File.ReadAllText(Path.Combine(RepoPaths.Root, "samples", "MigratingApi", "Program.cs")).ReplaceLineEndings("\n").TrimEnd() + "\n";
+        Assert.Contains(sample, MarkdownCodeBlocks.Of("docs/migration.md", "csharp"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_migrating_API_sample_checks_every_key_sent_and_requires_one_only_once_enforced(bool enforced)
+    {
+        using var api = await SampleProcess.StartAsync("MigratingApi", new Dictionary<string, string?>(HokusaiEndpoint)
+        {
+            ["Hokusai:EnforceKeys"] = enforced ? "true" : "false",
+        });
+        var (id, key) = await fx.CreateKeyAsync(new CreateKeyOptions { Name = "migrating " + enforced });
+
+        var withKey = await SendAsync(api.BaseAddress, HttpMethod.Get, "/models", key);
+        Assert.True(withKey.Status == 200, $"status {withKey.Status}. {api.Output}");
+        Assert.Equal(id, withKey.Body!["caller"]!.GetValue<string>());
+        // A key that is sent is checked, before and after the switch: no silent fallback to anonymous.
+        Assert.Equal(401, (await SendAsync(api.BaseAddress, HttpMethod.Get, "/models", ApiKeyFormat.Generate(KeyEnvironment.Live).Plaintext, "header")).Status);
+
+        var anonymous = await SendAsync(api.BaseAddress, HttpMethod.Get, "/models");
+        if (enforced)
+        {
+            Assert.Equal(401, anonymous.Status);
+            Assert.Equal("MISSING_KEY", anonymous.Body?["code"]?.GetValue<string>());
+        }
+        else
+        {
+            Assert.Equal(200, anonymous.Status);
+            Assert.Equal("anonymous", anonymous.Body!["caller"]!.GetValue<string>());
+        }
+    }
+
     [Theory]
     [InlineData("bearer")]
     [InlineData("header")]
