@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs Azurite (.tools/) and redis-server (apt) when missing; the test fixtures start their own
-# Azurite and Redis processes on free ports (never the dev ports) and stop them when the run ends.
+# Runs every test: installs Azurite (.tools/), redis-server and nginx-light (apt) when missing; the test fixtures start
+# their own Azurite, Redis and nginx processes on free ports (never the dev ports) and stop them when the run ends.
 # The unit tier (tests/Hokusai.Keys.Core.Tests: no Azurite, no Redis) runs first and prints its own summary line.
 #   ./test.sh                    all tests
 #   ./test.sh --fast             the unit tier only (no Azurite or Redis needed)
@@ -52,6 +52,7 @@ fi
 
 ensure_azurite
 ensure_redis
+ensure_nginx
 export HOKUSAI_AZURITE_BIN="$AZURITE_BIN"
 # Test fixtures list the Azurite/Redis processes they start here; whatever is left is stopped at the end.
 export HOKUSAI_TEST_PIDFILE="$results/pids"
@@ -60,6 +61,8 @@ stop_leftovers() { [ -f "$HOKUSAI_TEST_PIDFILE" ] && { xargs -r kill -CONT 2>/de
 trap stop_leftovers EXIT
 log "Building ..."
 dotnet build Functions.sln -c Release -nologo -v quiet
+# The samples users copy (samples/): built with the same rules (warnings are errors), and run by SampleTests.
+dotnet build samples/Samples.slnx -c Release -nologo -v quiet
 log "Running the unit tier ..."
 set +e
 run_unit_tier "$@"; unit_status=$?

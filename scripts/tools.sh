@@ -1,5 +1,5 @@
 # Shared by run.sh and test.sh: installs what is missing on a fresh Debian machine with the .NET SDK and Node.
-# Azurite is pinned in .tools/ (npm); redis-server comes from apt when we are root.
+# Azurite is pinned in .tools/ (npm); redis-server (and, for test.sh, nginx-light) come from apt when we are root.
 
 AZURITE_VERSION=3.35.0
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +32,19 @@ ensure_redis() {
     (service redis-server stop || systemctl stop redis-server) >/dev/null 2>&1 || true
   else
     die "redis-server is missing: install it (sudo apt-get install redis-server) and run again."
+  fi
+}
+
+# nginx for the gateway recipe test (docs/gateways.md): the test runs its own nginx, on a free port, from a scratch folder.
+ensure_nginx() {
+  if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then return; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "Installing nginx-light with apt ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) || die "apt-get install nginx-light failed"
+    # The package may start a system service on port 80; the test runs its own instance.
+    (service nginx stop || systemctl stop nginx) >/dev/null 2>&1 || true
+  else
+    die "nginx is missing: install it (sudo apt-get install nginx-light) and run again."
   fi
 }
 
