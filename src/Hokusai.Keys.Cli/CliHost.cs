@@ -22,6 +22,12 @@ public sealed class CliHost
     /// <summary>A person is at the terminal: spinners and confirmation prompts are allowed.</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>
+    /// Standard output is a terminal: lists are tables fitted to <see cref="IAnsiConsole.Profile"/>'s width. When it is
+    /// not (a pipe, a file), lists are tab-separated rows with a header (docs/cli.md, "Output").
+    /// </summary>
+    public bool OutputIsTerminal { get; init; }
+
     /// <summary>The handler the SDK sends with (tests: the in-memory test server); null: a normal HttpClient.</summary>
     public HttpMessageHandler? HttpMessageHandler { get; init; }
 
@@ -41,6 +47,7 @@ public sealed class CliHost
             Out = Create(Console.Out, Console.IsOutputRedirected, noColor, interactive),
             Error = Create(Console.Error, Console.IsErrorRedirected, noColor, interactive),
             Interactive = interactive,
+            OutputIsTerminal = !Console.IsOutputRedirected,
         };
     }
 

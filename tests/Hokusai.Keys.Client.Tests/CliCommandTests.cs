@@ -23,12 +23,17 @@ public sealed class CliCommandTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Contains("100/s", created.Out);
         Assert.Contains("team=cli", created.Out);
 
-        // list: table and --json
-        var table = await _cli.AdminAsync("auth", "list-keys", "--owner", "team-cli");
+        // list: table on a terminal, tab-separated through a pipe, and --json
+        var table = await new CliRunner(fixture) { TerminalWidth = 160 }.AdminAsync("auth", "list-keys", "--owner", "team-cli");
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains("CLI key", table.Out);
         Assert.Contains("models:read, models:write", table.Out);
         Assert.True(table.PrintedKeys.Count == 0, "list-keys must never print a plaintext key");
+
+        var piped = await _cli.AdminAsync("auth", "list-keys", "--owner", "team-cli");
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Contains("\tCLI key\tteam-cli\ttest\tactive\tmodels:read,models:write\t", piped.Out);
+        Assert.True(piped.PrintedKeys.Count == 0, "list-keys must never print a plaintext key");
 
         var listed = await _cli.AdminAsync("auth", "list-keys", "--owner", "team-cli", "--json");
         Assert.True(listed.ExitCode == 0, listed.ToString());

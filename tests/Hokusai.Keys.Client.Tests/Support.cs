@@ -84,13 +84,17 @@ public sealed class CliRunner(ServerFixture fixture)
 
     public bool Interactive { get; set; }
 
+    /// <summary>Set: stdout is a terminal this wide (tables); null: stdout is a pipe (tab-separated rows).</summary>
+    public int? TerminalWidth { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var host = new CliHost
         {
-            Out = CliHost.Plain(stdout),
+            Out = CliHost.Plain(stdout, TerminalWidth ?? 200),
+            OutputIsTerminal = TerminalWidth is not null,
             Error = CliHost.Plain(stderr),
             Environment = name => Environment.TryGetValue(name, out var v) ? v : null,
             ConfigPath = ConfigPath,

@@ -33,7 +33,7 @@ public sealed class UsageCommandTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(4, buckets.Sum(b => b.GetProperty("total").GetInt64()));
         Assert.Equal(3, buckets.Sum(b => b.GetProperty("allowed").GetInt64()));
 
-        var chart = await _cli.AdminAsync("auth", "usage", id, "--days", "1", "--granularity", "hour");
+        var chart = await new CliRunner(fixture) { TerminalWidth = 100 }.AdminAsync("auth", "usage", id, "--days", "1", "--granularity", "hour");
         Assert.True(chart.ExitCode == 0, chart.ToString());
         Assert.Contains(DateTimeOffset.UtcNow.ToString("MM-dd HH:00", System.Globalization.CultureInfo.InvariantCulture), chart.Out);
         Assert.Contains("Total 4, allowed 3, denied 1", chart.Out);

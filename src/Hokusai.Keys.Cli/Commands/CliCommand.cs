@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Hokusai.Keys.Cli.Output;
 using Hokusai.Keys.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,6 +13,10 @@ public class GlobalSettings : CommandSettings
     [CommandOption("--json")]
     [Description("Machine output: the API's JSON shapes (docs/cli.md), no colour, no spinner.")]
     public bool Json { get; init; }
+
+    [CommandOption("--utc")]
+    [Description("Tables show times as UTC (2026-11-30 14:05Z) instead of relative (3 min ago, in 89 days).")]
+    public bool Utc { get; init; }
 
     [CommandOption("--api-url <URL>")]
     [Description("API base URL. Default: HOKUSAI_API_URL, then the config file profile, then http://localhost:7071.")]
@@ -73,6 +78,24 @@ public abstract class CliCommand<TSettings>(CliHost host) : AsyncCommand<TSettin
         Writer.WriteLine("    " + plaintext);
         Writer.WriteLine();
     }
+
+    /// <summary>A listing: a table fitted to the terminal, or tab-separated rows with a header when output is not a terminal.</summary>
+    internal void WriteList<T>(IReadOnlyList<ListColumn<T>> columns, IReadOnlyList<T> items)
+    {
+        if (Host.OutputIsTerminal) Out.Write(ListWriter.FitTable(Out, [.. columns.Where(c => c.InTable)], items, Out.Profile.Width));
+        else ListWriter.WriteTsv(Writer, columns, items);
+    }
+
+    /// <summary>A hint for a person (e.g. the next page's cursor): on stdout under a table, on stderr when stdout is data.</summary>
+    protected void WriteHint(string text)
+    {
+        if (Host.OutputIsTerminal) Out.WriteLine(text);
+        else Host.Error.Profile.Out.Writer.WriteLine(text);
+    }
+
+    /// <summary>A time in a table cell: relative to now, or UTC with <c>--utc</c>; "-" when absent.</summary>
+    protected string Moment(DateTimeOffset? at, TSettings settings) =>
+        at is not { } t ? "-" : settings.Utc ? RelativeTime.Utc(t) : RelativeTime.Format(t, Host.Time.GetUtcNow());
 
     protected static string When(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "-";
 

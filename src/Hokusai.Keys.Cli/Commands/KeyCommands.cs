@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Hokusai.Keys.Cli.Output;
 using Hokusai.Keys.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -131,22 +132,40 @@ public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>
             WriteJson(page);
             return ExitCodes.Ok;
         }
-        if (page.Items.Count == 0)
+        if (page.Items.Count == 0 && Host.OutputIsTerminal)
         {
             Out.WriteLine("No keys.");
             return ExitCodes.Ok;
         }
-        var table = new Table().AddColumns("ID", "Name", "Owner", "Env", "Status", "Scopes", "Created", "Expires", "Last used");
-        foreach (var k in page.Items)
-        {
-            var status = k.Status switch { "active" => "[green]active[/]", "revoked" => "[red]revoked[/]", _ => "[yellow]" + Esc(k.Status) + "[/]" };
-            table.AddRow(new Text(k.Id), new Text(k.Name), new Text(k.Owner), new Text(k.Environment), new Markup(status),
-                new Text(string.Join(", ", k.Scopes)), new Text(When(k.CreatedAt)), new Text(When(k.ExpiresAt)), new Text(When(k.LastUsedAt)));
-        }
-        Out.Write(table);
-        if (page.NextCursor is not null) Out.MarkupLine($"More keys: --cursor {Esc(page.NextCursor)} (or --all).");
+        WriteList(KeyColumns(settings), page.Items);
+        if (page.NextCursor is not null) WriteHint($"More keys: --cursor {page.NextCursor} (or --all).");
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// At narrow widths Created goes first, then Scopes, Env, Owner, Last used, Expires; ID, Name and Status always stay.
+    /// Name, Owner and Scopes are cut with an ellipsis before anything is dropped. docs/cli.md, "Output".
+    /// </summary>
+    private List<ListColumn<ApiKey>> KeyColumns(ListKeysSettings settings) =>
+    [
+        new("ID", "id", k => k.Id, k => k.Id),
+        new("Name", "name", k => k.Name, k => k.Name) { ShrinkTo = 12 },
+        new("Owner", "owner", k => k.Owner, k => k.Owner) { ShrinkTo = 10, DropOrder = 4 },
+        new("Env", "environment", k => k.Environment, k => k.Environment) { DropOrder = 3 },
+        new("Status", "status", k => k.Status, k => k.Status) { CellStyle = k => StatusStyle(k.Status) },
+        new("Scopes", "scopes", k => k.Scopes.Count == 0 ? "-" : string.Join(", ", k.Scopes), k => string.Join(',', k.Scopes)) { ShrinkTo = 12, DropOrder = 2 },
+        new("Created", "createdAt", k => Moment(k.CreatedAt, settings), k => RelativeTime.Iso(k.CreatedAt)) { DropOrder = 1 },
+        new("Expires", "expiresAt", k => Moment(k.ExpiresAt, settings), k => RelativeTime.Iso(k.ExpiresAt)) { DropOrder = 6 },
+        new("Last used", "lastUsedAt", k => Moment(k.LastUsedAt, settings), k => RelativeTime.Iso(k.LastUsedAt)) { DropOrder = 5 },
+        new("Revoked", "revokedAt", k => Moment(k.RevokedAt, settings), k => RelativeTime.Iso(k.RevokedAt)) { InTable = false },
+    ];
+
+    private static Style StatusStyle(string status) => status switch
+    {
+        "active" => new Style(Color.Green),
+        "revoked" => new Style(Color.Red),
+        _ => new Style(Color.Yellow),
+    };
 }
 
 public class KeyIdSettings : GlobalSettings
@@ -318,17 +337,29 @@ public sealed class EventsCommand(CliHost host) : CliCommand<EventsSettings>(hos
             WriteJson(page);
             return ExitCodes.Ok;
         }
-        if (page.Items.Count == 0)
+        if (page.Items.Count == 0 && Host.OutputIsTerminal)
         {
             Out.WriteLine("No events.");
             return ExitCodes.Ok;
         }
-        var table = new Table().AddColumns("When", "Event", "By (key)", "By (owner)", "IP", "Data");
-        foreach (var e in page.Items)
-            table.AddRow(new Text(When(e.OccurredAt)), new Text(e.Type), new Text(e.Actor.KeyId), new Text(e.Actor.Owner), new Text(e.Actor.Ip ?? "-"),
-                new Text(string.Join(", ", e.Data.Select(d => $"{d.Key}={d.Value}"))));
-        Out.Write(table);
-        if (page.NextCursor is not null) Out.MarkupLine($"More events: --cursor {Esc(page.NextCursor)}");
+        WriteList(EventColumns(settings), page.Items);
+        if (page.NextCursor is not null) WriteHint($"More events: --cursor {page.NextCursor}");
         return ExitCodes.Ok;
     }
+
+    /// <summary>At narrow widths IP goes first, then By (owner), By (key), Data; When and Event always stay.</summary>
+    private List<ListColumn<KeyEvent>> EventColumns(EventsSettings settings) =>
+    [
+        new("When", "occurredAt", e => Moment(e.OccurredAt, settings), e => RelativeTime.Iso(e.OccurredAt)),
+        new("Event", "type", e => e.Type, e => e.Type),
+        new("Event id", "id", e => e.Id, e => e.Id) { InTable = false },
+        new("Key", "keyId", e => e.KeyId, e => e.KeyId) { InTable = false },
+        new("By (key)", "actorKeyId", e => e.Actor.KeyId, e => e.Actor.KeyId) { DropOrder = 3 },
+        new("By (owner)", "actorOwner", e => e.Actor.Owner, e => e.Actor.Owner) { ShrinkTo = 10, DropOrder = 2 },
+        new("IP", "actorIp", e => e.Actor.Ip ?? "-", e => e.Actor.Ip ?? "") { DropOrder = 1 },
+        new("Data", "data", e => Pairs(e.Data, ", "), e => Pairs(e.Data, ",")) { ShrinkTo = 16, DropOrder = 4 },
+    ];
+
+    private static string Pairs(IReadOnlyDictionary<string, string> data, string separator) =>
+        data.Count == 0 ? "" : string.Join(separator, data.Select(d => $"{d.Key}={d.Value}"));
 }
