@@ -39,7 +39,7 @@ public sealed partial class ServerHostTests
         using (var creator = group.StartServer()) key = await creator.CreateAdminKeyAsync();
 
         using var server = await ServerProcess.StartAsync(group.Settings);
-        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var client = server.CreateClient();
         var authorized = await client.GetAsync("/api/authorize?api_key=" + Uri.EscapeDataString(key));
         Assert.Equal(204, (int)authorized.StatusCode);
         // Routes that do not take a key in the query must not log one either.
