@@ -17,7 +17,7 @@ namespace Hokusai.Keys.Testing;
 /// (<see cref="DefaultStatuses"/>); every other status must be listed. A request no operation documents (an unknown
 /// path, another method) may only be answered with a problem. Schemas are compiled once per response and cached.
 /// </summary>
-public sealed class OpenApiContract
+public sealed partial class OpenApiContract
 {
     private static readonly Lazy<OpenApiContract> CommittedDocument =
         new(() => new OpenApiContract(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "openapi.json"))));
@@ -182,10 +182,10 @@ public sealed class OpenApiContract
         using var instance = JsonDocument.Parse(instanceJson);
         var results = schema.Evaluate(instance.RootElement, _evaluationOptions);
         if (results.IsValid) return [];
-        // Where and which rule, never the value: a body may hold a plaintext key.
+        // Where and which rule; a message that quotes a plaintext key has it redacted.
         return (results.Details ?? [results])
             .Where(d => !d.IsValid && d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"at '{d.InstanceLocation}' ({d.EvaluationPath}): {e.Key}"))
+            .SelectMany(d => d.Errors!.Select(e => $"at '{d.InstanceLocation}' ({d.EvaluationPath}): {e.Key}: {PlaintextKey().Replace(e.Value, "hk_…")}"))
             .DefaultIfEmpty("does not match its schema")
             .Distinct()
             .Take(10)
@@ -199,7 +199,9 @@ public sealed class OpenApiContract
         standalone["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         standalone["$defs"] = _definitions.DeepClone();
         using var json = JsonDocument.Parse(standalone.ToJsonString());
-        return JsonSchema.Build(json.RootElement.Clone(), _buildOptions, new Uri($"https://contract.hokusai.test/{Guid.NewGuid():N}"));
+        // Building registers the schema in the registry, which is not made for concurrent writers.
+        lock (_buildOptions)
+            return JsonSchema.Build(json.RootElement.Clone(), _buildOptions, new Uri($"https://contract.hokusai.test/{Guid.NewGuid():N}"));
     }
 
     private JsonElement Resolve(string pointer)
@@ -209,6 +211,9 @@ public sealed class OpenApiContract
             element = element.GetProperty(segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
         return element;
     }
+
+    [GeneratedRegex("hk_(live|test)_[0-9A-Za-z]+")]
+    private static partial Regex PlaintextKey();
 
     private static string Rebase(string json) => json.Replace("\"#/components/schemas/", "\"#/$defs/", StringComparison.Ordinal);
 
