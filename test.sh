@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: installs Azurite (.tools/), redis-server and nginx-light (apt) when missing; the test fixtures start
-# their own Azurite, Redis and nginx processes on free ports (never the dev ports) and stop them when the run ends.
+# Runs every test: installs Azurite and Redocly CLI (.tools/), redis-server and nginx-light (apt) when missing; the test
+# fixtures start their own Azurite, Redis and nginx processes on free ports (never the dev ports) and stop them when the
+# run ends.
 # The unit tier (tests/Hokusai.Keys.Core.Tests: no Azurite, no Redis) runs first and prints its own summary line.
 #   ./test.sh                    all tests
 #   ./test.sh --fast             the unit tier only (no Azurite or Redis needed)
@@ -51,9 +52,10 @@ if $fast; then
 fi
 
 ensure_azurite
+ensure_redocly
 ensure_redis
 ensure_nginx
-export HOKUSAI_AZURITE_BIN="$AZURITE_BIN"
+export HOKUSAI_AZURITE_BIN="$AZURITE_BIN" HOKUSAI_REDOCLY_BIN="$REDOCLY_BIN"
 # Test fixtures list the Azurite/Redis processes they start here; whatever is left is stopped at the end.
 export HOKUSAI_TEST_PIDFILE="$results/pids"
 # SIGCONT first: a stopped process (state T) would not act on the SIGTERM until continued.

@@ -1,10 +1,13 @@
 # Shared by run.sh and test.sh: installs what is missing on a fresh Debian machine with the .NET SDK and Node.
-# Azurite is pinned in .tools/ (npm); redis-server (and, for test.sh, nginx-light) come from apt when we are root.
+# Azurite and Redocly CLI (the OpenAPI linter) are pinned in .tools/ (npm); redis-server (and, for test.sh, nginx-light)
+# come from apt when we are root.
 
 AZURITE_VERSION=3.35.0
+REDOCLY_VERSION=2.77.0
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$REPO_ROOT/.tools"
 AZURITE_BIN="$TOOLS_DIR/node_modules/.bin/azurite"
+REDOCLY_BIN="$TOOLS_DIR/node_modules/.bin/redocly"
 
 log() { printf '\033[1;34m[hokusai]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[hokusai]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -21,6 +24,17 @@ ensure_azurite() {
   [ -f "$TOOLS_DIR/package.json" ] || echo '{ "private": true }' > "$TOOLS_DIR/package.json"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >&2) || die "npm install azurite failed"
   echo "$AZURITE_VERSION" > "$TOOLS_DIR/.azurite-version"
+}
+
+# The linter of docs/openapi.json (OpenApiLintTests; docs/api.md says how to run it by hand).
+ensure_redocly() {
+  if [ -x "$REDOCLY_BIN" ] && [ "$(cat "$TOOLS_DIR/.redocly-version" 2>/dev/null)" = "$REDOCLY_VERSION" ]; then return; fi
+  command -v npm >/dev/null 2>&1 || die "Node.js and npm are required to install Redocly CLI."
+  log "Installing Redocly CLI $REDOCLY_VERSION into .tools/ ..."
+  mkdir -p "$TOOLS_DIR"
+  [ -f "$TOOLS_DIR/package.json" ] || echo '{ "private": true }' > "$TOOLS_DIR/package.json"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error "@redocly/cli@$REDOCLY_VERSION" >&2) || die "npm install @redocly/cli failed"
+  echo "$REDOCLY_VERSION" > "$TOOLS_DIR/.redocly-version"
 }
 
 ensure_redis() {

@@ -1,11 +1,16 @@
 using System.Collections.Frozen;
+using System.Text.Json.Nodes;
 using Hokusai.Keys.Api.Handlers;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
+using Hokusai.Keys.Api.OpenApi;
+using Hokusai.Keys.Keys;
 using Hokusai.Keys.Management;
+using Hokusai.Keys.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 
 namespace Hokusai.Keys.Api;
 
@@ -23,47 +28,109 @@ public static class ApiEndpoints
     [
         new("CreateKey", "POST", ApiRoutes.Keys, Access.Write, (sp, call) => Keys(sp).CreateKeyAsync(call),
             b => Management(b, "Create a key; the response holds the plaintext key, shown only this once.")
-                .Produces<KeyResource>(201, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(415, ProblemJson),
+                .Produces<KeyResource>(201, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Document((op, _) => op.CreatedKeyHeaders(201).RequestExample(ApiExamples.CreateRequest).Example(201, ApiExamples.CreatedKey)
+                    .Example(400, ApiExamples.ValidationProblem)),
             typeof(CreateKeyRequest)),
         new("ListKeys", "GET", ApiRoutes.Keys, Access.Read, (sp, call) => Keys(sp).ListKeysAsync(call),
-            b => Management(b, "List keys newest first. Query: owner, status (active|revoked|expired), limit (1–100, default 50), cursor.")
-                .Produces<KeyListResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)),
+            b => Management(b, "List keys newest first. A page may hold fewer items than `limit` (even none) and still have a `nextCursor`: follow it until it is absent.")
+                .Produces<KeyListResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Document((op, d) => op.Parameters(
+                        ApiOperationDocs.Query("owner", ApiSchemaRules.Owner(), "Only this owner's keys (another owner's: admins only). Admins without it see every owner."),
+                        ApiOperationDocs.Query("status", ApiSchemaRules.Reference(d, ApiSchemaRules.KeyStatusSchema), "Only keys with this status."),
+                        ApiOperationDocs.Limit(KeyManagementService.MaxPageSize), ApiOperationDocs.Cursor())
+                    .Example(200, ApiExamples.KeyList))),
         new("GetKey", "GET", ApiRoutes.Key, Access.Read, (sp, call) => Keys(sp).GetKeyAsync(call),
-            b => Management(b, "Get one key.").Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+            b => Management(b, "Get one key.").Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().Example(200, ApiExamples.Key)
+                    .Example(404, ApiExamples.Problem(ErrorCodes.KeyNotFound, "No key with this id.")))),
         new("UpdateKey", "PATCH", ApiRoutes.Key, Access.Write, (sp, call) => Keys(sp).UpdateKeyAsync(call),
-            b => Management(b, "Change name, scopes, rateLimit, allowedIps, expiresAt or metadata (merge-patch: absent fields stay).")
+            b => Management(b, "Change name, scopes, rateLimit, quota, allowedIps, expiresAt or metadata (merge-patch: absent fields stay, null clears).")
                 .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
-                .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson).Produces<ProblemResponse>(415, ProblemJson),
+                .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().RequestExample(ApiExamples.UpdateRequest).Example(200, ApiExamples.Key)
+                    .Example(409, ApiExamples.Problem(ErrorCodes.KeyRevoked, "The key is revoked."))),
             typeof(UpdateKeyRequest), BodyMediaTypes: [JsonMediaType.Json, JsonMediaType.MergePatch]),
         new("RevokeKey", "POST", ApiRoutes.RevokeKey, Access.Write, (sp, call) => Keys(sp).RevokeKeyAsync(call),
             b => Management(b, "Revoke a key (idempotent). Every instance refuses it within a second.")
-                .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+                .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().Example(200, ApiExamples.Revoked))),
         new("RotateKey", "POST", ApiRoutes.RotateKey, Access.Write, (sp, call) => Keys(sp).RotateKeyAsync(call),
             b => Management(b, "Replace a key by a new one; the old one keeps working for gracePeriodSeconds (default 86400; 0 revokes it now).")
                 .Produces<RotateKeyResponse>(201, Json).Produces<ProblemResponse>(400, ProblemJson)
-                .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson).Produces<ProblemResponse>(415, ProblemJson),
+                .Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().CreatedKeyHeaders(201).RequestExample(ApiExamples.RotateRequest).Example(201, ApiExamples.Rotated)
+                    .Example(409, ApiExamples.Problem(ErrorCodes.KeyAlreadyRotated, "The key was already rotated."))),
             typeof(RotateKeyRequest), BodyRequired: false),
         new("ListKeyEvents", "GET", ApiRoutes.KeyEvents, Access.Read, (sp, call) => Keys(sp).ListKeyEventsAsync(call),
-            b => Management(b, "The key's audit trail, newest first. Query: limit (1–100, default 50), cursor.")
-                .Produces<KeyEventListResponse>(200, Json).Produces<ProblemResponse>(404, ProblemJson)),
+            b => Management(b, "The key's audit trail, newest first.")
+                .Produces<KeyEventListResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(404, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().Parameters(ApiOperationDocs.Limit(KeyManagementService.MaxEventPageSize), ApiOperationDocs.Cursor())
+                    .Example(200, ApiExamples.Events))),
         new("GetKeyUsage", "GET", ApiRoutes.KeyUsage, Access.Read, (sp, call) => sp.GetRequiredService<UsageApi>().GetUsageAsync(call),
-            b => Management(b, "Verifications of the key per hour or day, empty buckets included. Query: from, to (ISO 8601; default: to = now, "
-                    + "from = 24 h or 7 days back), granularity (hour|day; default hour, or day for more than 2 days). At most 1,000 buckets.")
-                .Produces<KeyUsageResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(404, ProblemJson)),
+            b => Management(b, "Verifications of the key per hour or day, oldest first, empty buckets included. "
+                    + $"At most {UsageReportService.MaxBuckets} buckets.")
+                .Produces<KeyUsageResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(404, ProblemJson)
+                .Document((op, d) => op.KeyIdPath().Parameters(
+                        ApiOperationDocs.Query("from", DateTime(), "Start (ISO 8601; UTC when it names no offset). Default: 24 hours (hour) or 7 days (day) before `to`."),
+                        ApiOperationDocs.Query("to", DateTime(), "End (ISO 8601). Default: now."),
+                        ApiOperationDocs.Query("granularity", ApiSchemaRules.Reference(d, ApiSchemaRules.GranularitySchema),
+                            "Bucket size. Default: hour, or day when the range exceeds 2 days."))
+                    .Example(200, ApiExamples.Usage))),
         new("VerifyKey", "POST", ApiRoutes.Verify, null, (sp, call) => Validation(sp).VerifyAsync(call.Request),
             b => b.WithTags("Validation").WithSummary("Check a key and consume `cost` (default 1) from its rate limit and quota; always 200 for a well-formed request, the answer is data. RateLimit-Policy/RateLimit headers for keys with limits.")
-                .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(415, ProblemJson)
-                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson),
+                .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
+                .Document((op, _) => op.RateLimitHeaders(200)
+                    .Header(200, "Retry-After", false, ApiOperationDocs.Seconds(), "With RATE_LIMITED and QUOTA_EXCEEDED: seconds until a request of this cost can succeed.")
+                    .RequestExample(ApiExamples.VerifyRequest).Example(200, ApiExamples.Verified)
+                    .Example(429, ApiExamples.Problem(ErrorCodes.TooManyFailures, "Too many failed verifications from this caller; retry later."))),
             typeof(VerifyRequest)),
         new("Authorize", "GET", ApiRoutes.Authorize, null, (sp, call) => Validation(sp).AuthorizeAsync(call.Request),
-            b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes, environment (live|test) from X-Required-Environment. 204 with X-Hokusai-* (Key-Id, Owner, Environment, Scopes) and RateLimit headers, else 400/401/403/429 (Retry-After) problem.")
+            b => b.WithTags("Validation").WithSummary("Gateway check: 204 with the key's identity in X-Hokusai-* headers, else a 400/401/403/429 problem (401 MISSING_KEY, MALFORMED, NOT_FOUND, REVOKED, EXPIRED; 403 WRONG_ENVIRONMENT, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE; 429 RATE_LIMITED, QUOTA_EXCEEDED, TOO_MANY_FAILURES).")
                 .Produces(204).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
-                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)),
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
+                .Document((op, document) =>
+                {
+                    // The key to check is the credential, in any of the three places.
+                    op.Security = [ApiOperationDocs.Requirement(document, ApiOperationDocs.BearerScheme),
+                        ApiOperationDocs.Requirement(document, ApiOperationDocs.ApiKeyHeaderScheme),
+                        ApiOperationDocs.Requirement(document, ApiOperationDocs.ApiKeyQueryScheme)];
+                    op.Parameters(
+                            ApiOperationDocs.RequestHeader(ValidationApi.RequiredScopesHeader, ScopeList(),
+                                $"Scopes the key must hold, separated by commas or spaces (at most {ValidationApi.MaxRequiredScopes})."),
+                            ApiOperationDocs.RequestHeader(ValidationApi.RequiredEnvironmentHeader, ApiSchemaRules.Reference(document, ApiSchemaRules.KeyEnvironmentSchema),
+                                "A key of the other environment is refused (403 WRONG_ENVIRONMENT)."))
+                        .Header(204, "X-Hokusai-Key-Id", true, ApiSchemaRules.KeyId(), "The key's id.")
+                        .Header(204, "X-Hokusai-Owner", true, ApiSchemaRules.Owner(), "The key's owner.")
+                        .Header(204, "X-Hokusai-Environment", true, ApiSchemaRules.Reference(document, ApiSchemaRules.KeyEnvironmentSchema), "The key's environment.")
+                        // Empty for a key without scopes, which a host may send as an empty header or not at all.
+                        .Header(204, "X-Hokusai-Scopes", false, new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemaRules.ScopeListPattern },
+                            "The key's scopes, separated by one space; empty or absent for a key without scopes.")
+                        .RateLimitHeaders(204).RateLimitHeaders(429)
+                        .HeaderExample(204, "X-Hokusai-Key-Id", ApiExamples.KeyId).HeaderExample(204, "X-Hokusai-Owner", "acme")
+                        .HeaderExample(204, "X-Hokusai-Environment", KeyEnvironmentNames.Live).HeaderExample(204, "X-Hokusai-Scopes", "billing:read billing:write")
+                        .Example(401, ApiExamples.Problem(ErrorCodes.MissingKey, "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='."));
+                })),
         new("Health", "GET", ApiRoutes.Health, null, (sp, call) => System(sp).HealthAsync(call.Request),
             b => b.WithTags("System").WithSummary("200 when storage answers, 503 otherwise, with each dependency's status.")
-                .Produces<HealthResponse>(200, Json).Produces<HealthResponse>(503, Json)),
+                .Produces<HealthResponse>(200, Json).Produces<HealthResponse>(503, Json)
+                .Document((op, _) => op.Example(200, ApiExamples.Health)
+                    .Example(503, new HealthResponse("unhealthy", new Dictionary<string, string> { ["storage"] = "unavailable", ["redis"] = "ok" })))),
         new("OpenApi", "GET", ApiRoutes.OpenApi, null, (sp, call) => System(sp).OpenApiAsync(call.Request),
-            b => b.WithTags("System").WithSummary("This OpenAPI document.").Produces(200, contentType: Json)),
+            b => b.WithTags("System").WithSummary("This OpenAPI document.").Produces<ProblemResponse>(404, ProblemJson)
+                .Document((op, _) => op.Responses!["200"] = new OpenApiResponse
+                {
+                    Description = "The document (OpenAPI 3.1), as committed in docs/openapi.json.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        [Json] = new()
+                        {
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.Object },
+                            Example = new JsonObject { ["openapi"] = "3.1.1", ["info"] = new JsonObject { ["title"] = "Hokusai Keys API" } },
+                        },
+                    },
+                })),
     ];
 
     /// <summary>
@@ -116,7 +183,13 @@ public static class ApiEndpoints
 
     private static RouteHandlerBuilder Management(RouteHandlerBuilder builder, string summary) =>
         builder.WithTags("Keys").WithSummary(summary)
-            .Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson).Produces<ProblemResponse>(503, ProblemJson);
+            .Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
+            .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
+            .Document((op, _) => op.Example(401, ApiExamples.Problem(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'.")));
+
+    private static OpenApiSchema DateTime() => new() { Type = JsonSchemaType.String, Format = "date-time" };
+
+    private static OpenApiSchema ScopeList() => new() { Type = JsonSchemaType.String, Description = "Scopes separated by commas or spaces." };
 
     private static KeysApi Keys(IServiceProvider services) => services.GetRequiredService<KeysApi>();
     private static ValidationApi Validation(IServiceProvider services) => services.GetRequiredService<ValidationApi>();

@@ -1,8 +1,16 @@
+using Hokusai.Keys.Api;
+using Hokusai.Keys.Api.OpenApi;
+using Hokusai.Keys.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Hokusai.Keys.Server;
 
-/// <summary>Generates the OpenAPI document from the route table (enabled by <c>Hokusai:OpenApi:Generate</c>; committed as docs/openapi.json).</summary>
+/// <summary>
+/// Generates the OpenAPI document from the route table (enabled by <c>Hokusai:OpenApi:Generate</c>; committed as
+/// docs/openapi.json): each route's own description (<see cref="ApiEndpoints"/>), what every route of a kind shares
+/// (<see cref="ApiOperationDocs.ApplyConventions"/>) and the field rules (<see cref="ApiSchemaRules"/>).
+/// </summary>
 public static class ServerOpenApi
 {
     public static IServiceCollection AddHokusaiOpenApi(this IServiceCollection services) =>
@@ -11,16 +19,25 @@ public static class ServerOpenApi
         {
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
+                var document = context.Document ?? throw new InvalidOperationException("No document to describe the operation in.");
                 var body = context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyMetadata>().FirstOrDefault();
-                if (body is null) return;
-                var schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken);
-                operation.RequestBody = new OpenApiRequestBody
+                if (body is not null)
                 {
-                    Required = body.Required,
-                    Content = body.MediaTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = schema }),
-                };
+                    // A component per body type (clients name their request types after it), referenced from the operation.
+                    var schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken);
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                    document.Components.Schemas.TryAdd(body.BodyType.Name, schema);
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = body.Required,
+                        Content = body.MediaTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchemaReference(body.BodyType.Name, document) }),
+                    };
+                }
+                var endpoint = ApiEndpoints.All.Single(e => e.Name == operation.OperationId);
+                ApiOperationDocs.ApplyConventions(operation, endpoint, document);
             });
-            options.AddDocumentTransformer((document, _, _) =>
+            options.AddDocumentTransformer((document, context, _) =>
             {
                 document.Info = new OpenApiInfo
                 {
@@ -29,13 +46,31 @@ public static class ServerOpenApi
                     Description = "Issue, manage and validate API keys. Management routes take an API key in 'Authorization: Bearer' or 'X-API-Key' "
                         + "(scope admin: every owner; keys:write / keys:read: the caller's owner). Errors are RFC 9457 problem+json with a machine 'code'.",
                 };
-                document.Servers = [new OpenApiServer { Url = "http://localhost:7071" }];
+                document.Servers = [new OpenApiServer { Url = "http://localhost:7071", Description = "./run.sh" }];
+                document.Tags = new HashSet<OpenApiTag>
+                {
+                    new() { Name = "Keys", Description = "Key management: needs a key with scope admin, keys:write or keys:read." },
+                    new() { Name = "Validation", Description = "Checking keys: verify answers as data, authorize as a status (for gateways)." },
+                    new() { Name = "System", Description = "Health and this document." },
+                };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
                 {
-                    ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key (hk_live_… or hk_test_…)." },
-                    ["apiKeyHeader"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-API-Key" },
+                    [ApiOperationDocs.BearerScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key (hk_live_… or hk_test_…) as 'Authorization: Bearer <key>'.",
+                    },
+                    [ApiOperationDocs.ApiKeyHeaderScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-API-Key", Description = "An API key in the X-API-Key header.",
+                    },
+                    [ApiOperationDocs.ApiKeyQueryScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "api_key",
+                        Description = "An API key as ?api_key= (authorize only, for clients that cannot set headers; redacted before anything logs the URL).",
+                    },
                 };
+                ApiSchemaRules.Apply(document, context.ApplicationServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.MaxCost);
                 return Task.CompletedTask;
             });
         });

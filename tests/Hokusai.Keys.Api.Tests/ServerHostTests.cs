@@ -43,7 +43,7 @@ public sealed partial class ServerHostTests
         // is written in order, so they are in it once the requests below are.
         foreach (var refused in new[] { $"GET /api/keys/%00?api_key={key} HTTP/1.1", $"GET /api/he alth?api_key={key} HTTP/1.1" })
             await RawHttp.SendAsync(server.BaseAddress, Encoding.ASCII.GetBytes(refused + "\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
-        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var client = server.CreateClient();
         var authorized = await client.GetAsync("/api/authorize?api_key=" + Uri.EscapeDataString(key));
         Assert.Equal(204, (int)authorized.StatusCode);
         // Routes that do not take a key in the query must not log one either.

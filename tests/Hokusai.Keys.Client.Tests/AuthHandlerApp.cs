@@ -34,7 +34,7 @@ public sealed class AuthHandlerApp : IAsyncDisposable
         builder.Services.AddAuthentication(HokusaiApiKeyDefaults.AuthenticationScheme).AddHokusaiApiKey(o =>
         {
             o.Client.Endpoint = hokusai.Endpoint;
-            o.Client.HttpMessageHandler = hokusai.Server.Server.CreateHandler();
+            o.Client.HttpMessageHandler = hokusai.Server.CreateCheckedHandler();
             o.Client.UseGlobalSetup = false;
             o.Client.EnvironmentVariables = _ => null;
             configure?.Invoke(o);

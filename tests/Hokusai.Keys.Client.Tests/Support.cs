@@ -30,7 +30,7 @@ public sealed class ServerFixture : IAsyncLifetime
         UseGlobalSetup = false,
         EnvironmentVariables = _ => null,
         ConfigFilePath = Path.Combine(Path.GetTempPath(), "hokusai-absent-" + Guid.NewGuid().ToString("N"), "config.json"),
-        HttpMessageHandler = Server.Server.CreateHandler(),
+        HttpMessageHandler = Server.CreateCheckedHandler(),
     });
 
     /// <summary>Creates a key and returns its id and plaintext (the plaintext stays inside the test).</summary>
@@ -99,7 +99,7 @@ public sealed class CliRunner(ServerFixture fixture)
             Environment = name => Environment.TryGetValue(name, out var v) ? v : null,
             ConfigPath = ConfigPath,
             Interactive = Interactive,
-            HttpMessageHandler = fixture.Server.Server.CreateHandler(),
+            HttpMessageHandler = fixture.Server.CreateCheckedHandler(),
         };
         var code = await HokusaiCli.RunAsync(args, host);
         return new CliResult(code, stdout.ToString(), stderr.ToString());

@@ -41,6 +41,15 @@ public sealed class HokusaiServer : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// An HTTP client of this server (base address http://localhost) whose every answer is checked against
+    /// docs/openapi.json: one the document does not describe fails the request (<see cref="OpenApiCheckingHandler"/>).
+    /// </summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new Uri("http://localhost"), new OpenApiCheckingHandler());
+
+    /// <summary>A handler to this server that checks every answer against docs/openapi.json, for clients made elsewhere (the SDK, the CLI).</summary>
+    public HttpMessageHandler CreateCheckedHandler() => new OpenApiCheckingHandler(Server.CreateHandler());
+
     /// <summary>An HTTP client that authenticates with <paramref name="apiKey"/> (Bearer) and, optionally, comes from <paramref name="peer"/>.</summary>
     public HttpClient Client(string? apiKey = null, string? peer = null)
     {

@@ -16,6 +16,9 @@ public sealed class ServerProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>An HTTP client of this server whose every answer is checked against docs/openapi.json (<see cref="OpenApiCheckingHandler"/>).</summary>
+    public HttpClient CreateClient() => new(new OpenApiCheckingHandler(new SocketsHttpHandler())) { BaseAddress = BaseAddress };
+
     /// <summary>Everything the process wrote to standard output and error so far.</summary>
     public string Output => _process.Output;
 
