@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
@@ -157,24 +158,4 @@ public sealed class HokusaiApiKeyHandler(
     }
 
     private static string Sha256(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-}
-
-/// <summary>
-/// One SDK client per authentication scheme, made from its options on first use, and the handler's own answer cache
-/// (keyed by scheme, SHA-256 of the key and caller IP; separate from the app's IMemoryCache so its size limits do not apply).
-/// </summary>
-public sealed class HokusaiClientRegistry : IDisposable
-{
-    private readonly ConcurrentDictionary<string, Lazy<HokusaiKeysClient>> _clients = new(StringComparer.Ordinal);
-
-    internal MemoryCache Answers { get; } = new(new MemoryCacheOptions());
-
-    public HokusaiKeysClient Get(string scheme, HokusaiApiKeyOptions options) =>
-        _clients.GetOrAdd(scheme, _ => new Lazy<HokusaiKeysClient>(() => new HokusaiKeysClient(options.Client))).Value;
-
-    public void Dispose()
-    {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();
-        Answers.Dispose();
-    }
 }

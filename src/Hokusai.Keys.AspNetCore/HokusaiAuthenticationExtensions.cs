@@ -18,14 +18,3 @@ public static class HokusaiAuthenticationExtensions
         return builder.AddScheme<HokusaiApiKeyOptions, HokusaiApiKeyHandler>(scheme, configure);
     }
 }
-
-public static class HokusaiAuthorizationExtensions
-{
-    /// <summary>Requires every one of <paramref name="scopes"/> as a <c>scope</c> claim of the key.</summary>
-    public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder builder, params string[] scopes)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        foreach (var scope in scopes) builder.RequireClaim(HokusaiClaimTypes.Scope, scope);
-        return builder;
-    }
-}

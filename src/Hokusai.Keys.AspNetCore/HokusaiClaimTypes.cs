@@ -10,8 +10,3 @@ public static class HokusaiClaimTypes
     public const string KeyName = "hokusai:key_name";
     public const string Environment = "hokusai:environment";
 }
-
-public static class HokusaiApiKeyDefaults
-{
-    public const string AuthenticationScheme = "HokusaiApiKey";
-}

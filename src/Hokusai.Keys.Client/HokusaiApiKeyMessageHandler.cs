@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client;
 

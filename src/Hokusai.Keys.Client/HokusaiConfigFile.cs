@@ -91,13 +91,3 @@ public sealed class HokusaiConfigFile
         DictionaryKeyPolicy = null,
     };
 }
-
-/// <summary>One profile of the config file.</summary>
-public sealed class HokusaiProfile
-{
-    public string? ApiUrl { get; set; }
-
-    public string? ApiKey { get; set; }
-
-    public override string ToString() => $"HokusaiProfile {ApiUrl} (key {(ApiKey is null ? "absent" : "set")})";
-}

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client;
 
@@ -98,21 +99,21 @@ public class HokusaiKeysClient : IDisposable
     /// Replaces a key; the old one keeps working for <paramref name="gracePeriod"/> (server default one day; zero revokes
     /// it now). The new key expires <paramref name="expiresIn"/> from now, or, without it, when the old one would have.
     /// </summary>
-    public virtual Task<RotatedKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, TimeSpan? expiresIn = null, CancellationToken cancellationToken = default)
+    public virtual Task<RotatedApiKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, TimeSpan? expiresIn = null, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject();
         if (gracePeriod is { } grace) body["gracePeriodSeconds"] = (long)grace.TotalSeconds;
         if (expiresIn is { } lifetime) body["expiresInSeconds"] = (long)lifetime.TotalSeconds;
-        return SendAsync<RotatedKey>(HttpMethod.Post, KeyPath(id) + "/rotate", body, true, cancellationToken);
+        return SendAsync<RotatedApiKey>(HttpMethod.Post, KeyPath(id) + "/rotate", body, true, cancellationToken);
     }
 
-    public virtual Task<KeyEventPage> ListKeyEventsAsync(string id, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
-        SendAsync<KeyEventPage>(HttpMethod.Get, KeyPath(id) + "/events" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, true, cancellationToken);
+    public virtual Task<ApiKeyEventPage> ListKeyEventsAsync(string id, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyEventPage>(HttpMethod.Get, KeyPath(id) + "/events" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, true, cancellationToken);
 
     /// <summary>Verifications of a key per hour or day between <paramref name="from"/> and <paramref name="to"/>.</summary>
-    public virtual Task<UsageReport> GetUsageAsync(string id, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null,
+    public virtual Task<ApiKeyUsage> GetUsageAsync(string id, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null,
         CancellationToken cancellationToken = default) =>
-        SendAsync<UsageReport>(HttpMethod.Get, KeyPath(id) + "/usage" + Query(
+        SendAsync<ApiKeyUsage>(HttpMethod.Get, KeyPath(id) + "/usage" + Query(
             ("from", from?.ToUniversalTime().ToString("O")), ("to", to?.ToUniversalTime().ToString("O")), ("granularity", granularity)),
             null, true, cancellationToken);
 

@@ -1,38 +1,6 @@
+using Hokusai.Keys.Client.Models;
+
 namespace Hokusai.Keys.Client;
-
-/// <summary>Where a resolved setting came from.</summary>
-public enum SettingSource
-{
-    None,
-    Argument,
-    Setup,
-    Environment,
-    ConfigFile,
-    Default,
-}
-
-/// <summary>The API key and URL to use, and where each came from. <c>ToString()</c> never prints the key.</summary>
-public sealed class HokusaiResolvedSettings
-{
-    internal HokusaiResolvedSettings(string? apiKey, SettingSource keySource, Uri apiUrl, SettingSource urlSource, string profile, string configPath)
-    {
-        ApiKey = apiKey;
-        KeySource = keySource;
-        ApiUrl = apiUrl;
-        UrlSource = urlSource;
-        Profile = profile;
-        ConfigPath = configPath;
-    }
-
-    public string? ApiKey { get; }
-    public SettingSource KeySource { get; }
-    public Uri ApiUrl { get; }
-    public SettingSource UrlSource { get; }
-    public string Profile { get; }
-    public string ConfigPath { get; }
-
-    public override string ToString() => $"{ApiUrl} ({UrlSource}), key {(ApiKey is null ? "absent" : "from " + KeySource)}, profile {Profile}";
-}
 
 /// <summary>
 /// The one place that decides which API key and URL to use, for the SDK and the CLI alike:

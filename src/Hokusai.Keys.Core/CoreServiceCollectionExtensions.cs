@@ -30,7 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Usage.IQuotaThresholdSink, Usage.NullQuotaThresholdSink>();
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
-        services.TryAddSingleton<Usage.UsageReportService>();
+        services.TryAddSingleton<UsageReportService>();
         services.TryAddSingleton<AdminBootstrapper>();
         return services;
     }

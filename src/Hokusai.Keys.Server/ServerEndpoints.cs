@@ -43,6 +43,3 @@ public static class ServerEndpoints
             await ApiResult.Problem(problem).ExecuteAsync(context);
         });
 }
-
-/// <summary>The JSON body type of a route, for the OpenAPI document only (no Content-Type check, as in the Functions host).</summary>
-public sealed record JsonBodyMetadata(Type BodyType, bool Required);

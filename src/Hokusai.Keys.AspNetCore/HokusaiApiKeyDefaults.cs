@@ -1,0 +1,6 @@
+namespace Hokusai.Keys.AspNetCore;
+
+public static class HokusaiApiKeyDefaults
+{
+    public const string AuthenticationScheme = "HokusaiApiKey";
+}
