@@ -32,6 +32,9 @@ public sealed class HokusaiApiKeyHandler(
 
     private sealed record Failure(int Status, string Code, string Detail, TimeSpan? RetryAfter);
 
+    /// <summary>
+    /// No key: no result (another scheme may answer). A key: verified through the SDK (or the short answer cache); valid, a principal with the key's claims; refused, a failure the challenge answers as a problem.
+    /// </summary>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = ReadKey(Request, Options.AllowQueryString);
@@ -81,6 +84,8 @@ public sealed class HokusaiApiKeyHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
+    /// <summary>Answers the failure of this request (or a missing key) as application/problem+json, with its status and Retry-After.</summary>
+    /// <param name="properties">Unused.</param>
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = Context.Items[FailureItem] as Failure
@@ -89,6 +94,8 @@ public sealed class HokusaiApiKeyHandler(
         return WriteProblemAsync(failure);
     }
 
+    /// <summary>Answers 403 <c>INSUFFICIENT_SCOPE</c> as application/problem+json: the key lacks a scope the endpoint's policy requires.</summary>
+    /// <param name="properties">Unused.</param>
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(new Failure(403, VerifyCodes.InsufficientScope, "The API key lacks a scope this endpoint requires.", null));
 

@@ -5,12 +5,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Registration of the Hokusai API key authentication scheme.</summary>
 public static class HokusaiAuthenticationExtensions
 {
     /// <summary>Adds the Hokusai API key scheme (<see cref="HokusaiApiKeyDefaults.AuthenticationScheme"/>).</summary>
     public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, Action<HokusaiApiKeyOptions>? configure = null) =>
         builder.AddHokusaiApiKey(HokusaiApiKeyDefaults.AuthenticationScheme, configure);
 
+    /// <summary>Adds the Hokusai API key scheme under the name <paramref name="scheme"/> (several schemes may use different APIs or keys).</summary>
+    /// <param name="builder">The authentication builder.</param>
+    /// <param name="scheme">The scheme's name.</param>
+    /// <param name="configure">Sets the scheme's options.</param>
     public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, string scheme, Action<HokusaiApiKeyOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);

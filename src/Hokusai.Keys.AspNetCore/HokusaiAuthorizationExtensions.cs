@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Authorization policies over the claims of a Hokusai key.</summary>
 public static class HokusaiAuthorizationExtensions
 {
     /// <summary>Requires every one of <paramref name="scopes"/> as a <c>scope</c> claim of the key.</summary>

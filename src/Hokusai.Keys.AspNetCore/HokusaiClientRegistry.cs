@@ -24,9 +24,13 @@ public sealed class HokusaiClientRegistry : IDisposable
 
     internal MemoryCache Answers { get; } = new(new MemoryCacheOptions());
 
+    /// <summary>
+    /// The SDK client of <paramref name="scheme"/>, made from <paramref name="options"/> the first time it is asked for.
+    /// </summary>
     public HokusaiKeysClient Get(string scheme, HokusaiApiKeyOptions options) =>
         _clients.GetOrAdd(scheme, _ => new Lazy<HokusaiKeysClient>(() => new HokusaiKeysClient(options.Client))).Value;
 
+    /// <summary>Disposes the clients made and the answer cache.</summary>
     public void Dispose()
     {
         foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();

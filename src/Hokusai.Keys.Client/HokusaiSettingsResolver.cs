@@ -10,9 +10,13 @@ namespace Hokusai.Keys.Client;
 /// </summary>
 public sealed class HokusaiSettingsResolver
 {
+    /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "HOKUSAI_API_KEY";
+    /// <summary>The environment variable holding the API's base URL.</summary>
     public const string ApiUrlVariable = "HOKUSAI_API_URL";
+    /// <summary>The environment variable naming the config-file profile.</summary>
     public const string ProfileVariable = "HOKUSAI_PROFILE";
+    /// <summary>The URL used when nothing else gives one: the local Functions host.</summary>
     public static readonly Uri DefaultApiUrl = new("http://localhost:7071");
 
     private readonly Func<string, string?> _environment;
@@ -29,8 +33,13 @@ public sealed class HokusaiSettingsResolver
         _useGlobalSetup = useGlobalSetup;
     }
 
+    /// <summary>The config file this resolver reads.</summary>
     public string ConfigPath => _configPath ?? HokusaiConfigFile.DefaultPath(_environment);
 
+    /// <summary>The key, URL and profile to use: each argument first, then the usual order (see the class).</summary>
+    /// <param name="apiKey">An API key given directly.</param>
+    /// <param name="apiUrl">A base URL given directly.</param>
+    /// <param name="profile">A config-file profile given directly.</param>
     public HokusaiResolvedSettings Resolve(string? apiKey = null, Uri? apiUrl = null, string? profile = null)
     {
         var global = _useGlobalSetup ? HokusaiKeys.Current : null;
