@@ -1,6 +1,7 @@
 // Issues, checks, rotates and revokes a key with the Hokusai Keys client SDK. The management key and the API's URL
 // come from HOKUSAI_API_KEY and HOKUSAI_API_URL, or from the config file `hokusai auth login` writes (docs/sdk.md).
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 using var client = new HokusaiKeysClient();
 Console.WriteLine($"Hokusai Keys at {client.Endpoint} (management key from {client.Settings.KeySource})");
@@ -12,7 +13,7 @@ try
         Name = "SDK sample",
         Owner = "sample-team",
         Scopes = ["models:read"],
-        RateLimit = new RateLimitPolicy(Limit: 100, WindowSeconds: 60),
+        RateLimit = new ApiKeyRateLimit(Limit: 100, WindowSeconds: 60),
         ExpiresIn = TimeSpan.FromDays(90),
     });
     // created.Key is the plaintext: hand it to the key's holder now, the API never shows it again.

@@ -1,4 +1,4 @@
-using Hokusai.Keys.Management;
+using Hokusai.Keys.Keys;
 using Microsoft.AspNetCore.Http;
 
 namespace Hokusai.Keys.Api;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
@@ -31,6 +32,9 @@ public sealed class HokusaiApiKeyHandler(
 
     private sealed record Failure(int Status, string Code, string Detail, TimeSpan? RetryAfter);
 
+    /// <summary>
+    /// No key: no result (another scheme may answer). A key: verified through the SDK (or the short answer cache); valid, a principal with the key's claims; refused, a failure the challenge answers as a problem.
+    /// </summary>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = ReadKey(Request, Options.AllowQueryString);
@@ -80,6 +84,8 @@ public sealed class HokusaiApiKeyHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
+    /// <summary>Answers the failure of this request (or a missing key) as application/problem+json, with its status and Retry-After.</summary>
+    /// <param name="properties">Unused.</param>
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = Context.Items[FailureItem] as Failure
@@ -88,6 +94,8 @@ public sealed class HokusaiApiKeyHandler(
         return WriteProblemAsync(failure);
     }
 
+    /// <summary>Answers 403 <c>INSUFFICIENT_SCOPE</c> as application/problem+json: the key lacks a scope the endpoint's policy requires.</summary>
+    /// <param name="properties">Unused.</param>
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(new Failure(403, VerifyCodes.InsufficientScope, "The API key lacks a scope this endpoint requires.", null));
 
@@ -157,24 +165,4 @@ public sealed class HokusaiApiKeyHandler(
     }
 
     private static string Sha256(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-}
-
-/// <summary>
-/// One SDK client per authentication scheme, made from its options on first use, and the handler's own answer cache
-/// (keyed by scheme, SHA-256 of the key and caller IP; separate from the app's IMemoryCache so its size limits do not apply).
-/// </summary>
-public sealed class HokusaiClientRegistry : IDisposable
-{
-    private readonly ConcurrentDictionary<string, Lazy<HokusaiKeysClient>> _clients = new(StringComparer.Ordinal);
-
-    internal MemoryCache Answers { get; } = new(new MemoryCacheOptions());
-
-    public HokusaiKeysClient Get(string scheme, HokusaiApiKeyOptions options) =>
-        _clients.GetOrAdd(scheme, _ => new Lazy<HokusaiKeysClient>(() => new HokusaiKeysClient(options.Client))).Value;
-
-    public void Dispose()
-    {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();
-        Answers.Dispose();
-    }
 }

@@ -5,27 +5,21 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Registration of the Hokusai API key authentication scheme.</summary>
 public static class HokusaiAuthenticationExtensions
 {
     /// <summary>Adds the Hokusai API key scheme (<see cref="HokusaiApiKeyDefaults.AuthenticationScheme"/>).</summary>
     public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, Action<HokusaiApiKeyOptions>? configure = null) =>
         builder.AddHokusaiApiKey(HokusaiApiKeyDefaults.AuthenticationScheme, configure);
 
+    /// <summary>Adds the Hokusai API key scheme under the name <paramref name="scheme"/> (several schemes may use different APIs or keys).</summary>
+    /// <param name="builder">The authentication builder.</param>
+    /// <param name="scheme">The scheme's name.</param>
+    /// <param name="configure">Sets the scheme's options.</param>
     public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, string scheme, Action<HokusaiApiKeyOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<HokusaiClientRegistry>();
         return builder.AddScheme<HokusaiApiKeyOptions, HokusaiApiKeyHandler>(scheme, configure);
-    }
-}
-
-public static class HokusaiAuthorizationExtensions
-{
-    /// <summary>Requires every one of <paramref name="scopes"/> as a <c>scope</c> claim of the key.</summary>
-    public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder builder, params string[] scopes)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        foreach (var scope in scopes) builder.RequireClaim(HokusaiClaimTypes.Scope, scope);
-        return builder;
     }
 }

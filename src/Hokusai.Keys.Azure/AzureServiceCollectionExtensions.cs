@@ -29,6 +29,7 @@ public static class AzureServiceCollectionExtensions
         services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.SectionName));
         services.TryAddSingleton<IKeyEventPublisher, ServiceBusKeyEventPublisher>();
         services.TryAddSingleton<EventOutbox>();
+        services.TryAddSingleton<IKeyEventOutbox>(sp => sp.GetRequiredService<EventOutbox>());
         services.AddHostedService(sp => sp.GetRequiredService<EventOutbox>());
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Cli;
 
@@ -8,7 +9,7 @@ namespace Hokusai.Keys.Cli;
 internal static partial class CliParsers
 {
     /// <summary><c>10000</c> (per minute), <c>100/s</c>, <c>600/m</c>, <c>10000/h</c>, <c>100000/d</c>.</summary>
-    public static RateLimitPolicy RateLimit(string value, string option = "--rate-limit")
+    public static ApiKeyRateLimit RateLimit(string value, string option = "--rate-limit")
     {
         var match = RatePattern().Match(value.Trim());
         if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit <= 0)
@@ -21,11 +22,11 @@ internal static partial class CliParsers
             "d" or "day" => 86400,
             _ => throw Usage($"{option}: unknown window '{match.Groups[2].Value}' (use s, m, h or d)."),
         };
-        return new RateLimitPolicy(limit, window);
+        return new ApiKeyRateLimit(limit, window);
     }
 
     /// <summary><c>1000000/month</c> or <c>5000/day</c>.</summary>
-    public static QuotaPolicy Quota(string value, string option = "--quota")
+    public static ApiKeyQuota Quota(string value, string option = "--quota")
     {
         var match = QuotaPattern().Match(value.Trim());
         if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit <= 0)
@@ -36,7 +37,7 @@ internal static partial class CliParsers
             "mo" or "month" => "month",
             var other => throw Usage($"{option}: unknown period '{other}' (use day or month)."),
         };
-        return new QuotaPolicy(limit, period);
+        return new ApiKeyQuota(limit, period);
     }
 
     /// <summary><c>90d</c>, <c>24h</c>, <c>30m</c>, <c>45s</c>, <c>2w</c>; a plain number is seconds.</summary>

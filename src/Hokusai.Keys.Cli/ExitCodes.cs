@@ -11,9 +11,3 @@ public static class ExitCodes
     /// <summary><c>verify</c>/<c>whoami</c>: the key is not valid.</summary>
     public const int Invalid = 3;
 }
-
-/// <summary>A failure the CLI reports as one line and an exit code.</summary>
-public sealed class CliException(string message, int exitCode = ExitCodes.Error) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-}

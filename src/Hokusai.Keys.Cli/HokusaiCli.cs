@@ -83,21 +83,3 @@ public static class HokusaiCli
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
-
-internal sealed class TypeRegistrar(IServiceCollection services) : ITypeRegistrar
-{
-    public ITypeResolver Build() => new TypeResolver(services.BuildServiceProvider());
-
-    public void Register(Type service, Type implementation) => services.AddSingleton(service, implementation);
-
-    public void RegisterInstance(Type service, object implementation) => services.AddSingleton(service, implementation);
-
-    public void RegisterLazy(Type service, Func<object> factory) => services.AddSingleton(service, _ => factory());
-
-    private sealed class TypeResolver(ServiceProvider provider) : ITypeResolver, IDisposable
-    {
-        public object? Resolve(Type? type) => type is null ? null : provider.GetService(type);
-
-        public void Dispose() => provider.Dispose();
-    }
-}

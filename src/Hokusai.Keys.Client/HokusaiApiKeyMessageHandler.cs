@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client;
 
@@ -10,12 +11,15 @@ public sealed class HokusaiApiKeyMessageHandler : DelegatingHandler
 {
     private readonly Lazy<string?> _apiKey;
 
+    /// <summary>A handler that resolves its key once, on first use, as <see cref="HokusaiKeysClient"/> would.</summary>
+    /// <param name="options">Key, profile and config file to resolve from; default: the usual resolution order.</param>
     public HokusaiApiKeyMessageHandler(HokusaiKeysClientOptions? options = null)
     {
         options ??= new HokusaiKeysClientOptions();
         _apiKey = new Lazy<string?>(() => options.Resolve().ApiKey);
     }
 
+    /// <summary>Adds the key to a request that carries neither <c>Authorization</c> nor <c>X-API-Key</c>.</summary>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.Headers.Authorization is null && !request.Headers.Contains("X-API-Key") && _apiKey.Value is { } key)

@@ -2,6 +2,7 @@ using Hokusai.Keys.Client;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Registration of the Hokusai Keys client and its key handler in a service collection.</summary>
 public static class HokusaiClientServiceCollectionExtensions
 {
     /// <summary>Adds a <see cref="HokusaiApiKeyMessageHandler"/> to this HttpClient: every request without credentials gets the resolved key.</summary>

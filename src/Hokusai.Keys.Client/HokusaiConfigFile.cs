@@ -10,11 +10,15 @@ namespace Hokusai.Keys.Client;
 /// </summary>
 public sealed class HokusaiConfigFile
 {
+    /// <summary>The profile used when none is named anywhere.</summary>
     public const string DefaultProfileName = "default";
+    /// <summary>The environment variable that overrides the file's path.</summary>
     public const string PathVariable = "HOKUSAI_CONFIG";
 
+    /// <summary>The profile to use when none is given (<c>defaultProfile</c> in the file).</summary>
     public string? DefaultProfile { get; set; }
 
+    /// <summary>The profiles by name.</summary>
     public Dictionary<string, HokusaiProfile> Profiles { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The path used when none is given: <c>HOKUSAI_CONFIG</c>, else the per-user location.</summary>
@@ -81,6 +85,9 @@ public sealed class HokusaiConfigFile
     public HokusaiProfile? GetProfile(string? name) =>
         Profiles.TryGetValue(ResolveProfileName(name), out var profile) ? profile : null;
 
+    /// <summary>
+    /// The name of the profile <see cref="GetProfile"/> reads: <paramref name="name"/>, else the file's default, else <c>default</c>.
+    /// </summary>
     public string ResolveProfileName(string? name) =>
         name is { Length: > 0 } ? name : DefaultProfile is { Length: > 0 } d ? d : DefaultProfileName;
 
@@ -90,14 +97,4 @@ public sealed class HokusaiConfigFile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         DictionaryKeyPolicy = null,
     };
-}
-
-/// <summary>One profile of the config file.</summary>
-public sealed class HokusaiProfile
-{
-    public string? ApiUrl { get; set; }
-
-    public string? ApiKey { get; set; }
-
-    public override string ToString() => $"HokusaiProfile {ApiUrl} (key {(ApiKey is null ? "absent" : "set")})";
 }

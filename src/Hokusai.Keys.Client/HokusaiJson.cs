@@ -7,6 +7,7 @@ namespace Hokusai.Keys.Client;
 /// <summary>The SDK's JSON settings: camelCase, nulls omitted, unknown properties ignored (newer servers may add fields).</summary>
 public static class HokusaiJson
 {
+    /// <summary>The settings the client reads and writes the API's JSON with.</summary>
     public static JsonSerializerOptions Options { get; } = Create(indented: false);
 
     /// <summary>The same settings, indented (the CLI's <c>--json</c> output).</summary>

@@ -1,3 +1,5 @@
+using Hokusai.Keys.Client.Models;
+
 namespace Hokusai.Keys.Client;
 
 /// <summary>

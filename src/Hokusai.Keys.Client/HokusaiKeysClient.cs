@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client;
 
@@ -23,10 +24,17 @@ public class HokusaiKeysClient : IDisposable
     /// <summary>Key and endpoint from <see cref="HokusaiKeys.Setup"/>, the environment or the config file.</summary>
     public HokusaiKeysClient() : this(new HokusaiKeysClientOptions()) { }
 
+    /// <summary>With this management key; the endpoint resolves as usual.</summary>
+    /// <param name="apiKey">The management API key.</param>
     public HokusaiKeysClient(string apiKey) : this(new HokusaiKeysClientOptions { ApiKey = apiKey }) { }
 
+    /// <summary>With this endpoint and management key.</summary>
+    /// <param name="endpoint">Base URL of the API.</param>
+    /// <param name="apiKey">The management API key.</param>
     public HokusaiKeysClient(Uri endpoint, string apiKey) : this(new HokusaiKeysClientOptions { Endpoint = endpoint, ApiKey = apiKey }) { }
 
+    /// <summary>With these options; unset key and endpoint resolve through <see cref="HokusaiSettingsResolver"/>.</summary>
+    /// <param name="options">The client's options.</param>
     public HokusaiKeysClient(HokusaiKeysClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,12 +66,16 @@ public class HokusaiKeysClient : IDisposable
 
     // ---- management ----
 
+    /// <summary>Creates a key. The answer is the only time its plaintext (<see cref="ApiKey.Key"/>) is seen: store it now.</summary>
     public virtual Task<ApiKey> CreateKeyAsync(CreateKeyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return SendAsync<ApiKey>(HttpMethod.Post, "api/keys", options.ToJson(), true, cancellationToken);
     }
 
+    /// <summary>
+    /// One page of keys, newest first, optionally of one <paramref name="owner"/> and <paramref name="status"/> (<c>active</c>, <c>revoked</c>, <c>expired</c>); pass the page's <see cref="ApiKeyPage.NextCursor"/> as <paramref name="cursor"/> for the next.
+    /// </summary>
     public virtual Task<ApiKeyPage> ListKeysAsync(string? owner = null, string? status = null, int? limit = null, string? cursor = null,
         CancellationToken cancellationToken = default) =>
         SendAsync<ApiKeyPage>(HttpMethod.Get, "api/keys" + Query(("owner", owner), ("status", status), ("limit", limit?.ToString()), ("cursor", cursor)),
@@ -82,15 +94,18 @@ public class HokusaiKeysClient : IDisposable
         } while (cursor is not null);
     }
 
+    /// <summary>The key with this id (never its plaintext).</summary>
     public virtual Task<ApiKey> GetKeyAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKey>(HttpMethod.Get, KeyPath(id), null, true, cancellationToken);
 
+    /// <summary>Changes the properties <paramref name="update"/> sets (a merge-patch) and returns the key as it is now.</summary>
     public virtual Task<ApiKey> UpdateKeyAsync(string id, UpdateKeyOptions update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         return SendAsync<ApiKey>(HttpMethod.Patch, KeyPath(id), update.ToJson(), true, cancellationToken);
     }
 
+    /// <summary>Revokes the key at once, for good, and returns it.</summary>
     public virtual Task<ApiKey> RevokeKeyAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKey>(HttpMethod.Post, KeyPath(id) + "/revoke", new JsonObject(), true, cancellationToken);
 
@@ -98,21 +113,24 @@ public class HokusaiKeysClient : IDisposable
     /// Replaces a key; the old one keeps working for <paramref name="gracePeriod"/> (server default one day; zero revokes
     /// it now). The new key expires <paramref name="expiresIn"/> from now, or, without it, when the old one would have.
     /// </summary>
-    public virtual Task<RotatedKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, TimeSpan? expiresIn = null, CancellationToken cancellationToken = default)
+    public virtual Task<RotatedApiKey> RotateKeyAsync(string id, TimeSpan? gracePeriod = null, TimeSpan? expiresIn = null, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject();
         if (gracePeriod is { } grace) body["gracePeriodSeconds"] = (long)grace.TotalSeconds;
         if (expiresIn is { } lifetime) body["expiresInSeconds"] = (long)lifetime.TotalSeconds;
-        return SendAsync<RotatedKey>(HttpMethod.Post, KeyPath(id) + "/rotate", body, true, cancellationToken);
+        return SendAsync<RotatedApiKey>(HttpMethod.Post, KeyPath(id) + "/rotate", body, true, cancellationToken);
     }
 
-    public virtual Task<KeyEventPage> ListKeyEventsAsync(string id, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
-        SendAsync<KeyEventPage>(HttpMethod.Get, KeyPath(id) + "/events" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, true, cancellationToken);
+    /// <summary>
+    /// The key's audit and lifecycle events, newest first; pass the page's <see cref="ApiKeyEventPage.NextCursor"/> as <paramref name="cursor"/> for the next.
+    /// </summary>
+    public virtual Task<ApiKeyEventPage> ListKeyEventsAsync(string id, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyEventPage>(HttpMethod.Get, KeyPath(id) + "/events" + Query(("limit", limit?.ToString()), ("cursor", cursor)), null, true, cancellationToken);
 
     /// <summary>Verifications of a key per hour or day between <paramref name="from"/> and <paramref name="to"/>.</summary>
-    public virtual Task<UsageReport> GetUsageAsync(string id, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null,
+    public virtual Task<ApiKeyUsage> GetUsageAsync(string id, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null,
         CancellationToken cancellationToken = default) =>
-        SendAsync<UsageReport>(HttpMethod.Get, KeyPath(id) + "/usage" + Query(
+        SendAsync<ApiKeyUsage>(HttpMethod.Get, KeyPath(id) + "/usage" + Query(
             ("from", from?.ToUniversalTime().ToString("O")), ("to", to?.ToUniversalTime().ToString("O")), ("granularity", granularity)),
             null, true, cancellationToken);
 
@@ -229,12 +247,15 @@ public class HokusaiKeysClient : IDisposable
         return new HokusaiApiException(status, fallback, $"The API answered {status} {response.ReasonPhrase}.", retryAfter: retryAfter);
     }
 
+    /// <summary>Disposes the HttpClient the client created (not one it was given).</summary>
     public void Dispose()
     {
         Dispose(true);
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Disposes the HttpClient the client created (not one it was given).</summary>
+    /// <param name="disposing">False when called from a finalizer.</param>
     protected virtual void Dispose(bool disposing)
     {
         if (disposing && _ownsHttp) _http.Dispose();

@@ -1,3 +1,5 @@
+using Hokusai.Keys.Client.Models;
+
 namespace Hokusai.Keys.Client;
 
 /// <summary>Options of <see cref="HokusaiKeysClient"/>. Unset key and endpoint are resolved by <see cref="HokusaiSettingsResolver"/>.</summary>
@@ -30,6 +32,7 @@ public sealed class HokusaiKeysClientOptions
     /// <summary>Timeout of each call (default 30 s).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The endpoint and whether a key is set; never the key.</summary>
     public override string ToString() => $"HokusaiKeysClientOptions {Endpoint} (key {(ApiKey is null ? "unset" : "set")})";
 
     internal HokusaiResolvedSettings Resolve() =>

@@ -1,38 +1,6 @@
+using Hokusai.Keys.Client.Models;
+
 namespace Hokusai.Keys.Client;
-
-/// <summary>Where a resolved setting came from.</summary>
-public enum SettingSource
-{
-    None,
-    Argument,
-    Setup,
-    Environment,
-    ConfigFile,
-    Default,
-}
-
-/// <summary>The API key and URL to use, and where each came from. <c>ToString()</c> never prints the key.</summary>
-public sealed class HokusaiResolvedSettings
-{
-    internal HokusaiResolvedSettings(string? apiKey, SettingSource keySource, Uri apiUrl, SettingSource urlSource, string profile, string configPath)
-    {
-        ApiKey = apiKey;
-        KeySource = keySource;
-        ApiUrl = apiUrl;
-        UrlSource = urlSource;
-        Profile = profile;
-        ConfigPath = configPath;
-    }
-
-    public string? ApiKey { get; }
-    public SettingSource KeySource { get; }
-    public Uri ApiUrl { get; }
-    public SettingSource UrlSource { get; }
-    public string Profile { get; }
-    public string ConfigPath { get; }
-
-    public override string ToString() => $"{ApiUrl} ({UrlSource}), key {(ApiKey is null ? "absent" : "from " + KeySource)}, profile {Profile}";
-}
 
 /// <summary>
 /// The one place that decides which API key and URL to use, for the SDK and the CLI alike:
@@ -42,9 +10,13 @@ public sealed class HokusaiResolvedSettings
 /// </summary>
 public sealed class HokusaiSettingsResolver
 {
+    /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "HOKUSAI_API_KEY";
+    /// <summary>The environment variable holding the API's base URL.</summary>
     public const string ApiUrlVariable = "HOKUSAI_API_URL";
+    /// <summary>The environment variable naming the config-file profile.</summary>
     public const string ProfileVariable = "HOKUSAI_PROFILE";
+    /// <summary>The URL used when nothing else gives one: the local Functions host.</summary>
     public static readonly Uri DefaultApiUrl = new("http://localhost:7071");
 
     private readonly Func<string, string?> _environment;
@@ -61,8 +33,13 @@ public sealed class HokusaiSettingsResolver
         _useGlobalSetup = useGlobalSetup;
     }
 
+    /// <summary>The config file this resolver reads.</summary>
     public string ConfigPath => _configPath ?? HokusaiConfigFile.DefaultPath(_environment);
 
+    /// <summary>The key, URL and profile to use: each argument first, then the usual order (see the class).</summary>
+    /// <param name="apiKey">An API key given directly.</param>
+    /// <param name="apiUrl">A base URL given directly.</param>
+    /// <param name="profile">A config-file profile given directly.</param>
     public HokusaiResolvedSettings Resolve(string? apiKey = null, Uri? apiUrl = null, string? profile = null)
     {
         var global = _useGlobalSetup ? HokusaiKeys.Current : null;

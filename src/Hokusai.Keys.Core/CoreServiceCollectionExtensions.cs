@@ -31,7 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Usage.QuotaThresholdQueue>();
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
-        services.TryAddSingleton<Usage.UsageReportService>();
+        services.TryAddSingleton<UsageReportService>();
         services.TryAddSingleton<AdminBootstrapper>();
         return services;
     }

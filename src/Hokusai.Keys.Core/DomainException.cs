@@ -1,15 +1,5 @@
 namespace Hokusai.Keys;
 
-public enum DomainErrorKind
-{
-    Validation,
-    Unauthenticated,
-    Forbidden,
-    NotFound,
-    Conflict,
-    Unavailable,
-}
-
 /// <summary>A rule said no. The HTTP layer maps <see cref="Kind"/> to a status and <see cref="Code"/> to the problem's <c>code</c>.</summary>
 public sealed class DomainException(DomainErrorKind kind, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     : Exception(detail)
@@ -24,9 +14,3 @@ public sealed class DomainException(DomainErrorKind kind, string code, string de
     public static DomainException Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(DomainErrorKind.Validation, ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
 }
-
-/// <summary>Thrown by adapters when a backing store cannot be reached; maps to 503 with Retry-After.</summary>
-public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>An ETag-guarded write lost a race.</summary>
-public sealed class ConcurrencyConflictException(string message) : Exception(message);

@@ -53,6 +53,3 @@ public static class ServerEndpoints
             await Problems.MethodNotAllowed(allow).ExecuteAsync(context);
         });
 }
-
-/// <summary>The JSON body of a route (type, required, media types), for the OpenAPI document.</summary>
-public sealed record JsonBodyMetadata(Type BodyType, bool Required, IReadOnlyList<string> MediaTypes);

@@ -1,6 +1,5 @@
 using Hokusai.Keys.Api;
 using Hokusai.Keys.Keys;
-using Hokusai.Keys.Management;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;
 
@@ -86,7 +87,7 @@ public sealed class RateLimitedHandlerTests(ServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task The_second_call_within_the_window_gets_429_with_Retry_After()
     {
-        var (_, key) = await fixture.CreateKeyAsync(new CreateKeyOptions { Name = "One per hour", Scopes = ["models:read"], RateLimit = new RateLimitPolicy(1, 3600) });
+        var (_, key) = await fixture.CreateKeyAsync(new CreateKeyOptions { Name = "One per hour", Scopes = ["models:read"], RateLimit = new ApiKeyRateLimit(1, 3600) });
         await using var app = await AuthHandlerApp.StartAsync(fixture);
 
         using var first = await app.Client.SendAsync(AuthHandlerApp.Get("/models", bearer: key));

@@ -1,3 +1,4 @@
+using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Cli.Commands;
 using Hokusai.Keys.Cli.Output;
 using Hokusai.Keys.Client;

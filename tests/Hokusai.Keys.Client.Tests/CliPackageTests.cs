@@ -10,6 +10,7 @@ namespace Hokusai.Keys.Client.Tests;
 /// The packed <c>hokusai</c> tool is a small API client: it runs on the plain .NET runtime and carries no server,
 /// storage or cache code (direct-storage bootstrap is the server's <c>bootstrap-admin</c>, docs/cli.md).
 /// </summary>
+[Collection(DotnetPack.Collection)]
 public sealed class CliPackageTests
 {
     // Bounds: about 1.5× the client-only tool when they were set (Spectre.Console is most of it), so a dependency that
@@ -29,7 +30,7 @@ public sealed class CliPackageTests
         var output = Directory.CreateTempSubdirectory("hokusai-cli-pack-");
         try
         {
-            await PackAsync(output.FullName);
+            await DotnetPack.RunAsync(Path.Combine("src", "Hokusai.Keys.Cli"), output.FullName);
             var package = Assert.Single(output.GetFiles("Hokusai.Keys.Cli.*.nupkg"));
             using var zip = ZipFile.OpenRead(package.FullName);
             var toolFiles = zip.Entries.Where(e => e.FullName.StartsWith("tools/", StringComparison.Ordinal)).ToList();
@@ -79,37 +80,5 @@ public sealed class CliPackageTests
         using var stream = entry.Open();
         using var document = JsonDocument.Parse(stream);
         return document.RootElement.Clone();
-    }
-
-    /// <summary><c>dotnet pack</c> of the CLI as docs/cli.md installs it (an up-to-date build makes it quick).</summary>
-    private static async Task PackAsync(string outputDirectory)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        foreach (var argument in new[] { "pack", Path.Combine("src", "Hokusai.Keys.Cli"), "-c", "Release", "-o", outputDirectory, "-nologo", "-v", "quiet" })
-            info.ArgumentList.Add(argument);
-        // The test host's MSBuild settings are not the pack's.
-        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly" })
-            info.Environment.Remove(name);
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet pack did not end within 5 minutes.");
-        }
-        Assert.True(process.ExitCode == 0, $"dotnet pack failed ({process.ExitCode}): {await stdout}{await stderr}");
     }
 }

@@ -1,5 +1,6 @@
 using Hokusai.Keys.Cli;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;
 
@@ -11,12 +12,12 @@ public sealed class CliParserTests
     [InlineData("600/m", 600, 60)]
     [InlineData("10000/h", 10000, 3600)]
     [InlineData("5/day", 5, 86400)]
-    public void Rate_limits(string text, int limit, int window) => Assert.Equal(new RateLimitPolicy(limit, window), CliParsers.RateLimit(text));
+    public void Rate_limits(string text, int limit, int window) => Assert.Equal(new ApiKeyRateLimit(limit, window), CliParsers.RateLimit(text));
 
     [Theory]
     [InlineData("1000000/month", 1000000, "month")]
     [InlineData("5000/day", 5000, "day")]
-    public void Quotas(string text, long limit, string period) => Assert.Equal(new QuotaPolicy(limit, period), CliParsers.Quota(text));
+    public void Quotas(string text, long limit, string period) => Assert.Equal(new ApiKeyQuota(limit, period), CliParsers.Quota(text));
 
     [Theory]
     [InlineData("90d", 90 * 86400)]

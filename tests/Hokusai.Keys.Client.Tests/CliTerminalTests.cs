@@ -1,3 +1,4 @@
+using Hokusai.Keys.Client.Models;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using Hokusai.Keys.Client.Models;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Hokusai.Keys.Keys;

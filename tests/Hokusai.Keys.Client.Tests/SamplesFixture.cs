@@ -1,3 +1,4 @@
+using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Testing;
 
 namespace Hokusai.Keys.Client.Tests;

@@ -1,4 +1,5 @@
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;
 
@@ -11,12 +12,12 @@ public sealed class SdkClientTests(ServerFixture fixture) : IClassFixture<Server
         var created = await fixture.Admin.CreateKeyAsync(new CreateKeyOptions
         {
             Name = "Sdk", Owner = "team-sdk", Environment = "test", Scopes = ["x:read"],
-            RateLimit = new RateLimitPolicy(5, 60), ExpiresIn = TimeSpan.FromDays(1), Metadata = new Dictionary<string, string> { ["a"] = "b" },
+            RateLimit = new ApiKeyRateLimit(5, 60), ExpiresIn = TimeSpan.FromDays(1), Metadata = new Dictionary<string, string> { ["a"] = "b" },
         });
         Assert.True(Secrets.IsKey(created.Key), "create returns the plaintext");
         Assert.False(created.ToString().Contains(created.Key!, StringComparison.Ordinal), "ToString never prints the key");
         Assert.Equal("team-sdk", created.Owner);
-        Assert.Equal(new RateLimitPolicy(5, 60), created.RateLimit);
+        Assert.Equal(new ApiKeyRateLimit(5, 60), created.RateLimit);
 
         var fetched = await fixture.Admin.GetKeyAsync(created.Id);
         Assert.Null(fetched.Key);

@@ -1,5 +1,6 @@
 using System.Net;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hokusai.Keys.Client.Tests;

@@ -1,4 +1,5 @@
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;
 

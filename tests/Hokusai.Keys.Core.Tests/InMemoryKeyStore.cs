@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Hokusai.Keys.Keys;
-using Hokusai.Keys.Management;
 using Hokusai.Keys.Storage;
 
 namespace Hokusai.Keys.Core.Tests;

@@ -68,7 +68,7 @@ internal sealed class ValidatorHarness : IAsyncDisposable
             CreatedAt = Time.GetUtcNow(), SecretHash = Hasher.Hash(generated.Secret), HashScheme = Hasher.Scheme,
         };
         record = shape?.Invoke(record) ?? record;
-        await Store.CreateAsync(record, KeyEvent.Create(KeyEventTypes.Created, record.Id, Management.Caller.System, Time.GetUtcNow()), CancellationToken.None);
+        await Store.CreateAsync(record, KeyEvent.Create(KeyEventTypes.Created, record.Id, Hokusai.Keys.Keys.Caller.System, Time.GetUtcNow()), CancellationToken.None);
         return new TestKey(generated.Plaintext, record.Id);
     }
 

@@ -1,4 +1,4 @@
-using Hokusai.Keys.Management;
+using Hokusai.Keys.Keys;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.DependencyInjection;

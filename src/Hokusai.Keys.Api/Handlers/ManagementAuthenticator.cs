@@ -1,15 +1,9 @@
 using Hokusai.Keys.Api.Http;
-using Hokusai.Keys.Management;
+using Hokusai.Keys.Keys;
 using Hokusai.Keys.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Hokusai.Keys.Api.Handlers;
-
-public enum Access
-{
-    Read,
-    Write,
-}
 
 /// <summary>Authenticates management callers through the same validator as verify/authorize, then checks their scope.</summary>
 public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpResolver clientIps)
@@ -45,7 +39,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         }
 
         var key = result.Key!;
-        var caller = Caller.Of(key, ip?.ToString());
+        var caller = key.ToCaller(ip?.ToString());
         if (caller.IsRotated)
             return new(null, Problems.Forbidden(ErrorCodes.KeyRotated,
                 "This key was rotated: it keeps validating until its grace period ends, but only its successor may manage keys."));

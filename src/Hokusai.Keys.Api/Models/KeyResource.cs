@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Hokusai.Keys.Keys;
-using Hokusai.Keys.Management;
 
 namespace Hokusai.Keys.Api.Models;
 
@@ -31,25 +30,3 @@ public sealed record KeyResource(
         r.Id, r.Name, r.Owner, r.Environment.ToWire(), r.Prefix, r.StatusAt(now).ToWire(), r.Scopes, r.RateLimit, r.Quota, r.AllowedIps,
         r.Metadata, r.CreatedAt, r.ExpiresAt, r.RevokedAt, r.LastUsedAt, r.RotatedFromId, r.RotatedToId);
 }
-
-public sealed record KeyListResponse(IReadOnlyList<KeyResource> Items, string? NextCursor);
-
-public sealed record RotateKeyResponse(KeyResource Key, KeyResource Previous);
-
-public sealed record KeyEventResource(
-    string Id,
-    string Type,
-    string KeyId,
-    DateTimeOffset OccurredAt,
-    KeyEventActor Actor,
-    IReadOnlyDictionary<string, string> Data)
-{
-    public static KeyEventResource From(KeyEvent e) =>
-        new(e.EventId, e.Type, e.KeyId, e.OccurredAt, new KeyEventActor(e.ActorKeyId, e.ActorOwner, e.ActorIp), e.Data);
-}
-
-public sealed record KeyEventActor(string KeyId, string Owner, string? Ip);
-
-public sealed record KeyEventListResponse(IReadOnlyList<KeyEventResource> Items, string? NextCursor);
-
-public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Dependencies);

@@ -81,6 +81,7 @@ public static class ApiSchemaRules
 
     /// <summary>Writes the rules into the document's component schemas (the generator has made one per model).</summary>
     /// <param name="maxCost">The largest <c>cost</c> of a verify request (Hokusai:RateLimiting:MaxCost).</param>
+    /// <param name="document">The document whose component schemas get the rules.</param>
     public static void Apply(OpenApiDocument document, int maxCost)
     {
         var schemas = document.Components?.Schemas ?? throw new InvalidOperationException("The document has no component schemas.");

@@ -58,7 +58,7 @@ internal sealed partial class FusionKeySnapshotCache : IKeySnapshotCache, IDispo
     {
     }
 
-    /// <param name="wrapShared">Tests only: wraps the Redis cache (e.g. to hold a write at a chosen moment).</param>
+    /// <summary>Tests only: <paramref name="wrapShared"/> wraps the Redis cache (e.g. to hold a write at a chosen moment).</summary>
     internal FusionKeySnapshotCache(
         IOptions<CacheOptions> options, RedisConnection redis, SecretDigester digester, KeyMetrics metrics, ILoggerFactory loggerFactory,
         Func<IDistributedCache, IDistributedCache>? wrapShared)

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Management;
+using Hokusai.Keys.Keys;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +22,7 @@ namespace Hokusai.Keys.Azure.Lifecycle;
 /// </summary>
 internal sealed partial class EventOutbox(
     StorageTables tables, IKeyEventPublisher publisher, IOptions<LifecycleOptions> options, TimeProvider time, ILogger<EventOutbox> logger)
-    : IHostedService
+    : IKeyEventOutbox, IHostedService
 {
     public const string Partition = "outbox";
     public static readonly TimeSpan StalePointerAge = TimeSpan.FromMinutes(5);

@@ -1,4 +1,4 @@
-using Hokusai.Keys.Management;
+using Hokusai.Keys.Keys;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Management;
+using Hokusai.Keys.Keys;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 

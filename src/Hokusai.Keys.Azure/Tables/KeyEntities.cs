@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Hokusai.Keys.Keys;
-using Hokusai.Keys.Management;
 
 namespace Hokusai.Keys.Azure.Tables;
 

@@ -1,8 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Hokusai.Keys.Azure.Lifecycle;
 using Hokusai.Keys.Keys;
-using Hokusai.Keys.Management;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +13,7 @@ namespace Hokusai.Keys.Azure.Tables;
 /// Before that transaction it also writes (idempotently) the expiry index row and the event's outbox pointer; after it,
 /// the event is handed to the outbox dispatcher.
 /// </summary>
-internal sealed partial class TableKeyStore(StorageTables tables, EventOutbox outbox, KeyMetrics metrics, ILogger<TableKeyStore> logger) : IKeyStore
+internal sealed partial class TableKeyStore(StorageTables tables, IKeyEventOutbox outbox, KeyMetrics metrics, ILogger<TableKeyStore> logger) : IKeyStore
 {
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) => tables.EnsureCreatedAsync(cancellationToken);
 

@@ -2,35 +2,11 @@ using System.ComponentModel;
 using System.Globalization;
 using Hokusai.Keys.Cli.Output;
 using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Hokusai.Keys.Cli.Commands;
-
-public sealed class UsageSettings : KeyIdSettings
-{
-    [CommandOption("--days <N>")]
-    [Description("The last N days (default 7).")]
-    public int? Days { get; init; }
-
-    [CommandOption("--from <WHEN>")]
-    [Description("Start (ISO 8601, UTC when no offset); with --to instead of --days.")]
-    public string? From { get; init; }
-
-    [CommandOption("--to <WHEN>")]
-    [Description("End (ISO 8601; default now).")]
-    public string? To { get; init; }
-
-    [CommandOption("--granularity <G>")]
-    [Description("hour or day (default: hour for up to 36 hours, else day).")]
-    public string? Granularity { get; init; }
-
-    public override ValidationResult Validate() =>
-        Days is not null && (From is not null || To is not null) ? ValidationResult.Error("Give --days or --from/--to, not both.")
-        : Days is <= 0 ? ValidationResult.Error("--days must be positive.")
-        : Granularity is not null and not ("hour" or "day") ? ValidationResult.Error("--granularity must be hour or day.")
-        : ValidationResult.Success();
-}
 
 public sealed class UsageCommand(CliHost host) : CliCommand<UsageSettings>(host)
 {
@@ -76,7 +52,7 @@ public sealed class UsageCommand(CliHost host) : CliCommand<UsageSettings>(host)
     /// <summary>Hourly up to 36 hours (at most 37 rows before compression), daily beyond.</summary>
     internal static string GranularityFor(TimeSpan range) => range <= TimeSpan.FromHours(36) ? UsageGranularity.Hour : UsageGranularity.Day;
 
-    private static readonly ListColumn<UsageBucket>[] TsvColumns =
+    private static readonly ListColumn<ApiKeyUsageBucket>[] TsvColumns =
     [
         new("Start", "start", b => "", b => RelativeTime.Iso(b.Start)),
         new("Total", "total", b => "", b => b.Total.ToString(CultureInfo.InvariantCulture)),
@@ -90,7 +66,7 @@ public sealed class UsageCommand(CliHost host) : CliCommand<UsageSettings>(host)
     /// One row per bucket with a bar scaled to the busiest bucket: allowed as █ (green), denied as ▒ (red), so the denied
     /// share shows without colour too; a run of two or more empty buckets is one "no verifications" row.
     /// </summary>
-    private static Table Chart(UsageReport report, int width)
+    private static Table Chart(ApiKeyUsage report, int width)
     {
         var hourly = report.Granularity == UsageGranularity.Hour;
         var unit = hourly ? "hour" : "day";

@@ -79,33 +79,3 @@ public static class ApiKeyFormat
         return BinaryPrimitives.ReadUInt32LittleEndian(crc);
     }
 }
-
-/// <summary>A freshly generated key. <see cref="ToString"/> is redacted so the plaintext cannot reach a log by accident.</summary>
-public sealed class GeneratedApiKey(string plaintext, string keyId, KeyEnvironment environment)
-{
-    public string Plaintext { get; } = plaintext;
-    public string KeyId { get; } = keyId;
-    public KeyEnvironment Environment { get; } = environment;
-
-    /// <summary>The secret part: the only part that is hashed and stored (as bcrypt).</summary>
-    public string Secret => Plaintext.Substring(ApiKeyFormat.PrefixLength + ApiKeyFormat.KeyIdLength, ApiKeyFormat.SecretLength);
-
-    public override string ToString() => ApiKeyFormat.DisplayPrefix(Environment, KeyId) + "…(redacted)";
-}
-
-/// <summary>A key that passed the format and checksum check. Holds the caller's string; never logged.</summary>
-public readonly struct ParsedApiKey(string value, KeyEnvironment environment)
-{
-    private readonly string _value = value;
-
-    public KeyEnvironment Environment { get; } = environment;
-
-    public ReadOnlySpan<char> KeyIdSpan => _value.AsSpan(ApiKeyFormat.PrefixLength, ApiKeyFormat.KeyIdLength);
-
-    public string KeyId => KeyIdSpan.ToString();
-
-    /// <summary>The secret part (what bcrypt and the cache digest cover).</summary>
-    public ReadOnlySpan<char> Secret => _value.AsSpan(ApiKeyFormat.PrefixLength + ApiKeyFormat.KeyIdLength, ApiKeyFormat.SecretLength);
-
-    public override string ToString() => ApiKeyFormat.PrefixFor(Environment) + KeyIdSpan.ToString() + "…(redacted)";
-}

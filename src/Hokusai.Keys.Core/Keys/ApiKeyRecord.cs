@@ -1,35 +1,5 @@
 namespace Hokusai.Keys.Keys;
 
-/// <summary>Requests per window: a token bucket of capacity <see cref="Limit"/> refilled at Limit/WindowSeconds per second.</summary>
-public sealed record RateLimitPolicy(int Limit, int WindowSeconds);
-
-/// <summary>At most <see cref="Limit"/> cost units per UTC calendar <see cref="Period"/> (<c>day</c> or <c>month</c>).</summary>
-public sealed record QuotaPolicy(long Limit, string Period)
-{
-    public const string Day = "day";
-    public const string Month = "month";
-
-    public static bool IsValidPeriod(string? period) => period is Day or Month;
-
-    /// <summary>UTC start of the period that contains <paramref name="at"/>.</summary>
-    public DateTimeOffset PeriodStart(DateTimeOffset at)
-    {
-        var utc = at.UtcDateTime;
-        return Period == Month
-            ? new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero)
-            : new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
-    }
-
-    public DateTimeOffset PeriodEnd(DateTimeOffset at) => Period == Month ? PeriodStart(at).AddMonths(1) : PeriodStart(at).AddDays(1);
-}
-
-public enum KeyStatus
-{
-    Active,
-    Revoked,
-    Expired,
-}
-
 /// <summary>
 /// A stored API key. Holds the bcrypt hash of the secret, never the secret. <see cref="IsPending"/> marks a key
 /// that a rotation created but has not yet linked to its predecessor: it is invisible until then.
@@ -53,7 +23,7 @@ public sealed record ApiKeyRecord
     /// scopes. Only a caller holding at least this may loosen them (<see cref="Management.KeyAuthority"/>). Keys stored
     /// before it was recorded count as set by an admin.
     /// </summary>
-    public IReadOnlyList<string> LimitsAuthority { get; init; } = [Management.Caller.AdminScope];
+    public IReadOnlyList<string> LimitsAuthority { get; init; } = [Caller.AdminScope];
 
     /// <summary>The key id of the caller that last set the limits with that authority.</summary>
     public string? LimitsSetBy { get; init; }
@@ -74,29 +44,4 @@ public sealed record ApiKeyRecord
         RevokedAt is not null ? KeyStatus.Revoked
         : ExpiresAt is { } expires && expires <= now ? KeyStatus.Expired
         : KeyStatus.Active;
-}
-
-public static class KeyStatusNames
-{
-    public const string Active = "active";
-    public const string Revoked = "revoked";
-    public const string Expired = "expired";
-
-    public static string ToWire(this KeyStatus status) => status switch
-    {
-        KeyStatus.Revoked => Revoked,
-        KeyStatus.Expired => Expired,
-        _ => Active,
-    };
-
-    public static bool TryParse(string? value, out KeyStatus status)
-    {
-        switch (value)
-        {
-            case Active: status = KeyStatus.Active; return true;
-            case Revoked: status = KeyStatus.Revoked; return true;
-            case Expired: status = KeyStatus.Expired; return true;
-            default: status = default; return false;
-        }
-    }
 }

@@ -5,14 +5,6 @@ using Hokusai.Keys.Validation;
 
 namespace Hokusai.Keys.Management;
 
-public sealed record CreatedKey(ApiKeyRecord Record, GeneratedApiKey Key);
-
-public sealed record RotatedKey(ApiKeyRecord Record, GeneratedApiKey Key, ApiKeyRecord Previous);
-
-public sealed record KeyListResult(IReadOnlyList<ApiKeyRecord> Items, string? NextCursor);
-
-public sealed record KeyEventPage(IReadOnlyList<KeyEvent> Items, string? NextCursor);
-
 /// <summary>
 /// Create, read, list, update, revoke and rotate keys, with audit events. Every change is checked against what the
 /// caller holds (<see cref="KeyAuthority"/>).

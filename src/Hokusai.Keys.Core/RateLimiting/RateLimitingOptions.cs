@@ -33,12 +33,3 @@ public sealed class RateLimitingOptions
     /// <summary>Largest <c>cost</c> one verify call may consume.</summary>
     public int MaxCost { get; set; } = 1000;
 }
-
-public static class RateLimitFailureModes
-{
-    public const string Local = "local";
-    public const string FailOpen = "fail-open";
-    public const string FailClosed = "fail-closed";
-
-    public static bool IsValid(string mode) => mode is Local or FailOpen or FailClosed;
-}

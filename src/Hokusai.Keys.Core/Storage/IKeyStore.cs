@@ -1,15 +1,6 @@
 using Hokusai.Keys.Keys;
-using Hokusai.Keys.Management;
 
 namespace Hokusai.Keys.Storage;
-
-/// <summary>A key as read, with the version tag that guards the next write.</summary>
-public sealed record StoredKey(ApiKeyRecord Record, string ETag);
-
-/// <summary>One key of a listing with its opaque position (what a cursor resumes after).</summary>
-public sealed record ListedKey(ApiKeyRecord Record, string Position);
-
-public sealed record KeyListPage(IReadOnlyList<ListedKey> Items, bool HasMore);
 
 /// <summary>
 /// Persistence of keys. Implementations must make a key visible only once it is completely written, write each change

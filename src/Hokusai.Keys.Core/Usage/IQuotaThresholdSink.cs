@@ -8,14 +8,3 @@ public interface IQuotaThresholdSink
 {
     ValueTask QuotaThresholdCrossedAsync(QuotaThreshold threshold, CancellationToken cancellationToken);
 }
-
-/// <param name="KeyId">The key whose request crossed the threshold.</param>
-/// <param name="PeriodStart">UTC start of the quota period (day or month).</param>
-/// <param name="Percent">80 or 100.</param>
-public sealed record QuotaThreshold(string KeyId, string Owner, DateTimeOffset PeriodStart, string Period, int Percent, long Used, long Limit);
-
-/// <summary>Ignores thresholds (where no lifecycle pipeline is configured).</summary>
-public sealed class NullQuotaThresholdSink : IQuotaThresholdSink
-{
-    public ValueTask QuotaThresholdCrossedAsync(QuotaThreshold threshold, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-}

@@ -13,20 +13,3 @@ public readonly record struct UsageEvent(
     string Code,
     System.Net.IPAddress? ClientIp,
     int Cost);
-
-/// <summary>
-/// Takes usage events off the request path. <see cref="Record"/> must never block or do I/O: implementations buffer
-/// in process and ship in batches; a full buffer drops the event and counts the loss.
-/// </summary>
-public interface IUsageRecorder
-{
-    void Record(UsageEvent usage);
-}
-
-/// <summary>Records nothing (used where no usage pipeline is configured).</summary>
-public sealed class NullUsageRecorder : IUsageRecorder
-{
-    public void Record(UsageEvent usage)
-    {
-    }
-}

@@ -38,6 +38,17 @@ public sealed class KeySnapshot
     [JsonIgnore]
     public string ScopesHeader => _scopesHeader ??= string.Join(' ', Scopes);
 
+    /// <summary>The caller this validated key stands for.</summary>
+    public Caller ToCaller(string? ip) => new(Id, Owner, Scopes, ip)
+    {
+        Environment = Environment,
+        RateLimit = RateLimit,
+        Quota = Quota,
+        AllowedIps = AllowedIps,
+        ExpiresAt = ExpiresAt,
+        IsRotated = RotatedToId is not null,
+    };
+
     public static KeySnapshot Missing(string keyId) => new() { Id = keyId, Exists = false };
 
     public static KeySnapshot From(ApiKeyRecord record, byte[] verifiedDigest) => new()

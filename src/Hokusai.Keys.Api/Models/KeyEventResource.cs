@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Api.Models;
+
+public sealed record KeyEventResource(
+    string Id,
+    string Type,
+    string KeyId,
+    DateTimeOffset OccurredAt,
+    KeyEventActor Actor,
+    IReadOnlyDictionary<string, string> Data)
+{
+    public static KeyEventResource From(KeyEvent e) =>
+        new(e.EventId, e.Type, e.KeyId, e.OccurredAt, new KeyEventActor(e.ActorKeyId, e.ActorOwner, e.ActorIp), e.Data);
+}

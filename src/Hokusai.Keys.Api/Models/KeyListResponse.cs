@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Api.Models;
+
+public sealed record KeyListResponse(IReadOnlyList<KeyResource> Items, string? NextCursor);

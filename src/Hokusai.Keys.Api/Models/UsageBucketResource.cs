@@ -1,0 +1,4 @@
+namespace Hokusai.Keys.Api.Models;
+
+/// <summary>Verifications starting in [start, start + 1 hour/day): total, allowed (VALID), denied per code, summed cost.</summary>
+public sealed record UsageBucketResource(DateTimeOffset Start, long Total, long Allowed, IReadOnlyDictionary<string, long> Denied, long Cost);

@@ -1,0 +1,13 @@
+using System.ComponentModel;
+using Hokusai.Keys.Client;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Hokusai.Keys.Cli.Commands;
+
+public class KeyIdSettings : GlobalSettings
+{
+    [CommandArgument(0, "<ID>")]
+    [Description("The key's id.")]
+    public string Id { get; init; } = "";
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel;
+using Hokusai.Keys.Client;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Hokusai.Keys.Cli.Commands;
+
+public sealed class ListKeysSettings : GlobalSettings
+{
+    [CommandOption("--owner <OWNER>")]
+    [Description("Only this owner's keys.")]
+    public string? Owner { get; init; }
+
+    [CommandOption("--status <STATUS>")]
+    [Description("active, revoked or expired.")]
+    public string? Status { get; init; }
+
+    [CommandOption("--limit <N>")]
+    [Description("Page size (1–100, default 50).")]
+    public int? Limit { get; init; }
+
+    [CommandOption("--cursor <CURSOR>")]
+    [Description("Continue from a previous page's nextCursor.")]
+    public string? Cursor { get; init; }
+
+    [CommandOption("--all")]
+    [Description("Follow the cursors: every matching key.")]
+    public bool All { get; init; }
+}

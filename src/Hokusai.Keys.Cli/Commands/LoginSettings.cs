@@ -1,0 +1,17 @@
+using System.ComponentModel;
+using Hokusai.Keys.Client;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Hokusai.Keys.Cli.Commands;
+
+public sealed class LoginSettings : GlobalSettings
+{
+    [CommandOption("--no-verify")]
+    [Description("Store the key without checking it against the API.")]
+    public bool NoVerify { get; init; }
+
+    [CommandOption("--default")]
+    [Description("Make this profile the file's default profile.")]
+    public bool MakeDefault { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Hokusai.Keys;
+
+public enum DomainErrorKind
+{
+    Validation,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Unavailable,
+}

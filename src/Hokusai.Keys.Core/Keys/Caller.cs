@@ -1,0 +1,33 @@
+namespace Hokusai.Keys.Keys;
+
+/// <summary>
+/// The authenticated caller of a management route, as established by the key validator: the caller's own key, whose
+/// environment, limits and expiry bound what a non-admin caller may give other keys (<see cref="Management.KeyAuthority"/>).
+/// </summary>
+public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Scopes, string? Ip)
+{
+    public const string AdminScope = "admin";
+    public const string ReadScope = "keys:read";
+    public const string WriteScope = "keys:write";
+
+    public KeyEnvironment Environment { get; init; }
+    public RateLimitPolicy? RateLimit { get; init; }
+    public QuotaPolicy? Quota { get; init; }
+    public IReadOnlyList<string> AllowedIps { get; init; } = [];
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The caller's key was rotated: it still validates during its grace period, but manages nothing.</summary>
+    public bool IsRotated { get; init; }
+
+    public bool IsAdmin => Scopes.Contains(AdminScope);
+
+    public bool CanRead => IsAdmin || Scopes.Contains(ReadScope) || Scopes.Contains(WriteScope);
+
+    public bool CanWrite => IsAdmin || Scopes.Contains(WriteScope);
+
+    /// <summary>Non-admins list only their own owner's keys (<see cref="Management.KeyAuthority.CanSee"/> decides per key).</summary>
+    public bool CanList(string owner) => IsAdmin || owner == Owner;
+
+    /// <summary>The actor recorded in audit events; never the key itself.</summary>
+    public static Caller System { get; } = new("system", "system", [AdminScope], null);
+}

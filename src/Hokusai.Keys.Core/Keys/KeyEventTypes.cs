@@ -1,0 +1,12 @@
+namespace Hokusai.Keys.Keys;
+
+public static class KeyEventTypes
+{
+    public const string Created = "key.created";
+    public const string Updated = "key.updated";
+    public const string Rotated = "key.rotated";
+    public const string Revoked = "key.revoked";
+    public const string Expired = "key.expired";
+    public const string Expiring = "key.expiring";
+    public const string QuotaThreshold = "key.quota_threshold";
+}

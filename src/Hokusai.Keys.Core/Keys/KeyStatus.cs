@@ -1,0 +1,8 @@
+namespace Hokusai.Keys.Keys;
+
+public enum KeyStatus
+{
+    Active,
+    Revoked,
+    Expired,
+}

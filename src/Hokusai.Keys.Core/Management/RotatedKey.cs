@@ -1,0 +1,8 @@
+using Hokusai.Keys.Keys;
+using Hokusai.Keys.Security;
+using Hokusai.Keys.Storage;
+using Hokusai.Keys.Validation;
+
+namespace Hokusai.Keys.Management;
+
+public sealed record RotatedKey(ApiKeyRecord Record, GeneratedApiKey Key, ApiKeyRecord Previous);

@@ -1,0 +1,5 @@
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Storage;
+
+public sealed record KeyListPage(IReadOnlyList<ListedKey> Items, bool HasMore);

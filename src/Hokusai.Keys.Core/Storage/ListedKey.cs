@@ -1,0 +1,6 @@
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Storage;
+
+/// <summary>One key of a listing with its opaque position (what a cursor resumes after).</summary>
+public sealed record ListedKey(ApiKeyRecord Record, string Position);

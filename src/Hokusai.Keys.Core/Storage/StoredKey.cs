@@ -1,0 +1,6 @@
+using Hokusai.Keys.Keys;
+
+namespace Hokusai.Keys.Storage;
+
+/// <summary>A key as read, with the version tag that guards the next write.</summary>
+public sealed record StoredKey(ApiKeyRecord Record, string ETag);
