@@ -58,6 +58,18 @@ public static class ApiEndpoints
             b => b.WithTags("Validation").WithSummary("Gateway check: key from Bearer, X-API-Key or ?api_key; scopes from X-Required-Scopes, environment (live|test) from X-Required-Environment. 204 with X-Hokusai-* (Key-Id, Owner, Environment, Scopes) and RateLimit headers, else 400/401/403/429 (Retry-After) problem.")
                 .Produces(204).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
                 .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)),
+        new("ReportLeak", "POST", ApiRoutes.ReportLeak, null, (sp, call) => Leaks(sp).ReportLeakAsync(call),
+            b => b.WithTags("Leaks").WithSummary("Report a leaked key by presenting it (no other authentication): an active key is revoked, or flagged (leakedAt) if its leakPolicy is notify. "
+                    + "Keys that are not ours count as failed verifications of the caller.")
+                .Produces<ReportLeakResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson),
+            typeof(ReportLeakRequest)),
+        new("GitHubLeakReport", "POST", ApiRoutes.GitHubLeaks, null, (sp, call) => Leaks(sp).GitHubAsync(call),
+            b => b.WithTags("Leaks").WithSummary("GitHub secret scanning partner endpoint: a JSON array of {token, type, url, source} (at most 1 MB), signed with ECDSA P-256/SHA-256 "
+                    + "(GITHUB-PUBLIC-KEY-IDENTIFIER, GITHUB-PUBLIC-KEY-SIGNATURE). Revokes (or flags) each active key of ours; answers [{token_hash, token_type, label}].")
+                .Produces<List<GitHubLeakVerdict>>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson)
+                .Produces<ProblemResponse>(503, ProblemJson),
+            typeof(List<GitHubLeakMatch>)),
         new("Health", "GET", ApiRoutes.Health, null, (sp, call) => System(sp).HealthAsync(call.Request),
             b => b.WithTags("System").WithSummary("200 when storage answers, 503 otherwise, with each dependency's status.")
                 .Produces<HealthResponse>(200, Json).Produces<HealthResponse>(503, Json)),
@@ -72,4 +84,5 @@ public static class ApiEndpoints
     private static KeysApi Keys(IServiceProvider services) => services.GetRequiredService<KeysApi>();
     private static ValidationApi Validation(IServiceProvider services) => services.GetRequiredService<ValidationApi>();
     private static SystemApi System(IServiceProvider services) => services.GetRequiredService<SystemApi>();
+    private static LeakReportsApi Leaks(IServiceProvider services) => services.GetRequiredService<LeakReportsApi>();
 }

@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Usage.QuotaThresholdQueue>();
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
+        services.TryAddSingleton<Leaks.LeakReportService>();
         services.TryAddSingleton<Usage.UsageReportService>();
         services.TryAddSingleton<AdminBootstrapper>();
         return services;

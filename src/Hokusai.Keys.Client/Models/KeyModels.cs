@@ -31,6 +31,12 @@ public sealed class ApiKey
     public string? RotatedFromId { get; init; }
     public string? RotatedToId { get; init; }
 
+    /// <summary><c>revoke</c> (a leak report revokes the key) or <c>notify</c> (it only flags it, <see cref="LeakedAt"/>).</summary>
+    public string LeakPolicy { get; init; } = "revoke";
+
+    /// <summary>When a leak of this key was first reported.</summary>
+    public DateTimeOffset? LeakedAt { get; init; }
+
     /// <summary>The plaintext key: present only in the create/rotate answer, and never retrievable again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Key { get; init; }
