@@ -232,6 +232,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Hokusai__Network__TrustedProxies: '127.0.0.1/32,::1/128'
     Hokusai__Network__TrustedGateways: trustedGateways
 
+    // Hokusai:LeakReports: GitHub's secret scanning signs its reports with the keys it publishes here (docs/security.md).
+    Hokusai__LeakReports__GitHub__KeysUrl: 'https://api.github.com/meta/public_keys/secret_scanning'
+
     // Hokusai:Usage — the queue trigger reads the queue name from this setting (%Hokusai:Usage:QueueName%) and
     // its account from AzureWebJobsStorage (the same storage account as Hokusai:Storage).
     Hokusai__Usage__QueueName: toLower('${tablePrefix}usage')

@@ -112,6 +112,22 @@ public static class ApiEndpoints
                         .HeaderExample(204, "X-Hokusai-Environment", KeyEnvironmentNames.Live).HeaderExample(204, "X-Hokusai-Scopes", "billing:read billing:write")
                         .Example(401, ApiExamples.Problem(ErrorCodes.MissingKey, "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='."));
                 })),
+        new("ReportLeak", "POST", ApiRoutes.ReportLeak, null, (sp, call) => Leaks(sp).ReportLeakAsync(call),
+            b => b.WithTags("Leaks").WithSummary("Report a leaked key by presenting it (no other authentication): an active key is revoked, or flagged (leakedAt) if its leakPolicy is notify. "
+                    + "Keys that are not ours count as failed verifications of the caller.")
+                .Produces<ReportLeakResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
+                .Document((op, _) => op.RequestExample(ApiExamples.ReportLeakRequest).Example(200, ApiExamples.LeakReported)
+                    .Example(429, ApiExamples.Problem(ErrorCodes.TooManyFailures, "Too many failed verifications from this caller; retry later."))),
+            typeof(ReportLeakRequest)),
+        new("GitHubLeakReport", "POST", ApiRoutes.GitHubLeaks, null, (sp, call) => Leaks(sp).GitHubAsync(call),
+            b => b.WithTags("Leaks").WithSummary("GitHub secret scanning partner endpoint: a JSON array of {token, type, url, source} (at most 1 MB), signed with ECDSA P-256/SHA-256 "
+                    + "(GITHUB-PUBLIC-KEY-IDENTIFIER, GITHUB-PUBLIC-KEY-SIGNATURE). Revokes (or flags) each active key of ours; answers [{token_hash, token_type, label}].")
+                .Produces<List<GitHubLeakVerdict>>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson)
+                .Produces<ProblemResponse>(503, ProblemJson)
+                .Document((op, _) => op.RequestExample(ApiExamples.GitHubLeakReport).Example(200, ApiExamples.GitHubLeakVerdicts)
+                    .Example(401, ApiExamples.Problem(ErrorCodes.InvalidSignature, "The report's signature does not verify."))),
+            typeof(List<GitHubLeakMatch>)),
         new("Health", "GET", ApiRoutes.Health, null, (sp, call) => System(sp).HealthAsync(call.Request),
             b => b.WithTags("System").WithSummary("200 when storage answers, 503 otherwise, with each dependency's status.")
                 .Produces<HealthResponse>(200, Json).Produces<HealthResponse>(503, Json)
@@ -194,4 +210,5 @@ public static class ApiEndpoints
     private static KeysApi Keys(IServiceProvider services) => services.GetRequiredService<KeysApi>();
     private static ValidationApi Validation(IServiceProvider services) => services.GetRequiredService<ValidationApi>();
     private static SystemApi System(IServiceProvider services) => services.GetRequiredService<SystemApi>();
+    private static LeakReportsApi Leaks(IServiceProvider services) => services.GetRequiredService<LeakReportsApi>();
 }

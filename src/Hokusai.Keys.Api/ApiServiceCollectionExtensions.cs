@@ -19,6 +19,9 @@ public static class ApiServiceCollectionExtensions
         services.AddHokusaiUsage(configuration);
         services.AddHokusaiLifecycleEvents();
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.SectionName));
+        services.AddOptions<Leaks.GitHubLeakReportOptions>().Bind(configuration.GetSection(Leaks.GitHubLeakReportOptions.SectionName));
+        services.TryAddSingleton<Leaks.GitHubKeyRing>();
+        services.TryAddSingleton<LeakReportsApi>();
         services.TryAddSingleton<ClientIpResolver>();
         services.TryAddSingleton<ApiErrorBoundary>();
         services.TryAddSingleton<ManagementAuthenticator>();

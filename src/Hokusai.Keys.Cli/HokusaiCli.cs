@@ -38,6 +38,8 @@ public static class HokusaiCli
                 auth.AddCommand<EventsCommand>("events").WithDescription("A key's audit trail, newest first.").WithExample("auth", "events", "k_123");
                 auth.AddCommand<VerifyCommand>("verify").WithDescription("Check a key. Exit code 0 only when valid (3 when not).")
                     .WithExample("auth", "verify", "hk_test_…", "--scopes", "models:read");
+                auth.AddCommand<ReportLeakCommand>("report-leak").WithDescription("Report a leaked key: revokes it (or flags it when its leak policy is notify). Needs no management key.")
+                    .WithExample("auth", "report-leak", "hk_live_…", "--url", "https://github.com/org/repo/blob/main/.env");
                 auth.AddCommand<LoginCommand>("login").WithDescription("Store an API key and URL in the config file (mode 0600).")
                     .WithExample("auth", "login", "--api-url", "https://keys.example.com", "--profile", "prod");
                 auth.AddCommand<LogoutCommand>("logout").WithDescription("Remove a profile from the config file.");

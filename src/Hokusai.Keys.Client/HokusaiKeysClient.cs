@@ -147,6 +147,18 @@ public class HokusaiKeysClient : IDisposable
         return SendAsync<VerifyResult>(HttpMethod.Post, "api/keys/verify", body, false, cancellationToken);
     }
 
+    /// <summary>
+    /// Reports <paramref name="key"/> as leaked (no management key needed: presenting the key is the proof). An active
+    /// key is revoked, or flagged when its leak policy is <c>notify</c>.
+    /// </summary>
+    public virtual Task<LeakReportResult> ReportLeakAsync(string key, string? url = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var body = new JsonObject { ["key"] = key };
+        if (url is not null) body["url"] = url;
+        return SendAsync<LeakReportResult>(HttpMethod.Post, "api/keys/report-leak", body, false, cancellationToken);
+    }
+
     // ---- plumbing ----
 
     private static string KeyPath(string id)

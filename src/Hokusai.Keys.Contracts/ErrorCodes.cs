@@ -30,6 +30,9 @@ public static class ErrorCodes
     public const string KeyAlreadyRotated = "KEY_ALREADY_ROTATED";
     public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
 
+    // Leak reports
+    public const string InvalidSignature = "INVALID_SIGNATURE";
+
     // Validation outcomes (verify's codes; authorize's problems)
     public const string Valid = "VALID";
     public const string MissingKey = "MISSING_KEY";

@@ -32,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
         services.TryAddSingleton<UsageReportService>();
+        services.TryAddSingleton<Leaks.LeakReportService>();
         services.TryAddSingleton<AdminBootstrapper>();
         return services;
     }

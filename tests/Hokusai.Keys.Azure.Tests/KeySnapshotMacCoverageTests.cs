@@ -39,6 +39,8 @@ public sealed class KeySnapshotMacCoverageTests
         ExpiresAt = new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero),
         RevokedAt = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero),
         RotatedToId = "successor0000001",
+        LeakedAt = new DateTimeOffset(2030, 7, 8, 9, 10, 11, TimeSpan.Zero),
+        LeakPolicy = KeyLeakPolicy.Notify,
         VerifiedDigest = Enumerable.Range(1, SecretDigester.DigestLength).Select(i => (byte)i).ToArray(),
     };
 

@@ -357,8 +357,8 @@ public class KeyValidatorTests
     public void Record_endpoint_tag_values_are_fixed()
     {
         // Dashboards and alerts select on these: renaming the enum must not change them.
-        Assert.Equal(["verify", "authorize", "management"], Enum.GetValues<ValidationEndpoint>().Select(e => e.ToTag()));
-        Assert.Equal([true, true, false], Enum.GetValues<ValidationEndpoint>().Select(e => e.IsMetered()));
+        Assert.Equal(["verify", "authorize", "management", "leak_report"], Enum.GetValues<ValidationEndpoint>().Select(e => e.ToTag()));
+        Assert.Equal([true, true, false, false], Enum.GetValues<ValidationEndpoint>().Select(e => e.IsMetered()));
     }
 
     [Fact]

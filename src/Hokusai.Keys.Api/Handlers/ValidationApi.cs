@@ -153,6 +153,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
             Scopes = key.Scopes,
             Metadata = key.Metadata,
             ExpiresAt = key.ExpiresAt,
+            LeakedAt = key.LeakedAt,
         };
     }
 

@@ -21,12 +21,15 @@ public sealed record KeyResource(
     DateTimeOffset? RevokedAt,
     DateTimeOffset? LastUsedAt,
     string? RotatedFromId,
-    string? RotatedToId)
+    string? RotatedToId,
+    string LeakPolicy,
+    DateTimeOffset? LeakedAt)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Key { get; init; }
 
     public static KeyResource From(ApiKeyRecord r, DateTimeOffset now) => new(
         r.Id, r.Name, r.Owner, r.Environment.ToWire(), r.Prefix, r.StatusAt(now).ToWire(), r.Scopes, r.RateLimit, r.Quota, r.AllowedIps,
-        r.Metadata, r.CreatedAt, r.ExpiresAt, r.RevokedAt, r.LastUsedAt, r.RotatedFromId, r.RotatedToId);
+        r.Metadata, r.CreatedAt, r.ExpiresAt, r.RevokedAt, r.LastUsedAt, r.RotatedFromId, r.RotatedToId,
+        r.LeakPolicy.ToWire(), r.LeakedAt);
 }

@@ -20,7 +20,7 @@ public static class ApiExamples
     public static KeyResource Key { get; } = new(
         KeyId, "Billing service", "acme", KeyEnvironmentNames.Live, "hk_live_Ab12", KeyStatusNames.Active, ["billing:read", "billing:write"],
         new RateLimitPolicy(100, 60), new QuotaPolicy(100_000, QuotaPolicy.Month), ["10.0.0.0/8"], new Dictionary<string, string> { ["team"] = "payments" },
-        Created, Created.AddDays(365), null, Created.AddDays(3), null, null);
+        Created, Created.AddDays(365), null, Created.AddDays(3), null, null, KeyLeakPolicyNames.Revoke, null);
 
     public static KeyResource CreatedKey { get; } = Key with { Id = NewKeyId, Prefix = "hk_live_Zx98", LastUsedAt = null, Key = Plaintext };
 
@@ -80,6 +80,19 @@ public static class ApiExamples
         new UsageBucketResource(Created, 120, 117, new Dictionary<string, long> { [ErrorCodes.RateLimited] = 3 }, 117),
         new UsageBucketResource(Created.AddHours(1), 0, 0, new Dictionary<string, long>(), 0),
     ]);
+
+    public static object ReportLeakRequest { get; } = new { key = Plaintext, url = "https://github.com/acme/app/blob/main/.env" };
+
+    public static ReportLeakResponse LeakReported { get; } = new(PlaintextSha256, GitHubLeakVerdict.TruePositive, "revoked");
+
+    public static object GitHubLeakReport { get; } = new[]
+    {
+        new { token = Plaintext, type = "hokusai_api_key", url = "https://github.com/acme/app/blob/main/.env", source = "content" },
+    };
+
+    public static GitHubLeakVerdict[] GitHubLeakVerdicts { get; } = [new(PlaintextSha256, "hokusai_api_key", GitHubLeakVerdict.TruePositive)];
+
+    private static string PlaintextSha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Plaintext)));
 
     public static HealthResponse Health { get; } = new("ok", new Dictionary<string, string> { ["storage"] = "ok", ["redis"] = "ok" });
 

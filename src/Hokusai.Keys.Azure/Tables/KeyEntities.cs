@@ -53,6 +53,8 @@ internal static class KeyEntities
         ["SecretHash"] = r.SecretHash,
         ["HashScheme"] = r.HashScheme,
         ["IsPending"] = r.IsPending,
+        ["LeakPolicy"] = r.LeakPolicy.ToWire(),
+        ["LeakedAt"] = r.LeakedAt,
     };
 
     public static ApiKeyRecord ToRecord(TableEntity e)
@@ -88,6 +90,9 @@ internal static class KeyEntities
             SecretHash = e.GetString("SecretHash") ?? "",
             HashScheme = e.GetString("HashScheme") ?? "",
             IsPending = e.GetBoolean("IsPending") ?? false,
+            // Keys stored before leak policies existed are revoked when leaked.
+            LeakPolicy = KeyLeakPolicyNames.TryParse(e.GetString("LeakPolicy"), out var leakPolicy) ? leakPolicy : KeyLeakPolicy.Revoke,
+            LeakedAt = e.GetDateTimeOffset("LeakedAt"),
         };
     }
 

@@ -37,6 +37,10 @@ public sealed class ApiKey
     public DateTimeOffset? RevokedAt { get; init; }
     /// <summary>Around when the key was last verified (updated in the background, not on every call).</summary>
     public DateTimeOffset? LastUsedAt { get; init; }
+    /// <summary><c>revoke</c> (a leak report revokes the key) or <c>notify</c> (it only flags it, <see cref="LeakedAt"/>).</summary>
+    public string LeakPolicy { get; init; } = "revoke";
+    /// <summary>When a leak of this key was first reported.</summary>
+    public DateTimeOffset? LeakedAt { get; init; }
     /// <summary>The key this one replaced in a rotation.</summary>
     public string? RotatedFromId { get; init; }
     /// <summary>The key that replaced this one in a rotation.</summary>

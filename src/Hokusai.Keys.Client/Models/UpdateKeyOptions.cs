@@ -26,6 +26,9 @@ public sealed class UpdateKeyOptions
     /// <summary>New metadata (replaces it); empty clears it.</summary>
     public IDictionary<string, string>? Metadata { get => Get<Dictionary<string, string>>("metadata"); set => _patch["metadata"] = HokusaiJson.ToNode(value); }
 
+    /// <summary><c>revoke</c> or <c>notify</c>; setting <c>notify</c> needs the authority of whoever set the key's limits.</summary>
+    public string? LeakPolicy { get => Get<string>("leakPolicy"); set => _patch["leakPolicy"] = value; }
+
     /// <summary>True when nothing would be sent.</summary>
     public bool IsEmpty => _patch.Count == 0;
 

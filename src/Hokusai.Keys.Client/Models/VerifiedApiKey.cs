@@ -19,4 +19,6 @@ public sealed class VerifiedApiKey
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Metadata { get; init; }
     /// <summary>When the key stops working; null for never.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>A leak of this key was reported but its leak policy is <c>notify</c>: it still works. Rotate it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? LeakedAt { get; init; }
 }

@@ -34,6 +34,12 @@ public sealed record ApiKeyRecord
     public DateTimeOffset? LastUsedAt { get; init; }
     public string? RotatedFromId { get; init; }
     public string? RotatedToId { get; init; }
+
+    /// <summary>What a leak report does to this key; <see cref="KeyLeakPolicy.Notify"/> loosens protection (<see cref="Management.KeyAuthority"/>).</summary>
+    public KeyLeakPolicy LeakPolicy { get; init; }
+
+    /// <summary>When a leak of this key was first reported (a revoked leaked key has it too).</summary>
+    public DateTimeOffset? LeakedAt { get; init; }
     public required string SecretHash { get; init; }
     public required string HashScheme { get; init; }
     public bool IsPending { get; init; }

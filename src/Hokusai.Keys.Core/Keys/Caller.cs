@@ -15,6 +15,7 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
     public QuotaPolicy? Quota { get; init; }
     public IReadOnlyList<string> AllowedIps { get; init; } = [];
     public DateTimeOffset? ExpiresAt { get; init; }
+    public KeyLeakPolicy LeakPolicy { get; init; }
 
     /// <summary>The caller's key was rotated: it still validates during its grace period, but manages nothing.</summary>
     public bool IsRotated { get; init; }
@@ -30,4 +31,10 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
 
     /// <summary>The actor recorded in audit events; never the key itself.</summary>
     public static Caller System { get; } = new("system", "system", [AdminScope], null);
+
+    /// <summary>
+    /// The actor of a leak report: whoever presented the leaked key (GitHub's scanner, or anyone holding it). Presenting
+    /// the key is the proof, so it may revoke or flag that key and nothing else (<c>KeyManagementService.ReportLeakAsync</c>).
+    /// </summary>
+    public static Caller LeakReporter(string reporter, string? ip) => new("leak-report", reporter, [AdminScope], ip);
 }

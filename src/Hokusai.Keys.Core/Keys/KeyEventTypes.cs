@@ -6,6 +6,7 @@ public static class KeyEventTypes
     public const string Updated = "key.updated";
     public const string Rotated = "key.rotated";
     public const string Revoked = "key.revoked";
+    public const string Leaked = "key.leaked";
     public const string Expired = "key.expired";
     public const string Expiring = "key.expiring";
     public const string QuotaThreshold = "key.quota_threshold";

@@ -7,7 +7,8 @@ namespace Hokusai.Keys.Management;
 /// Anyone else works only with keys of its own owner and environment that do not hold <c>admin</c>, changes only keys
 /// whose every scope it holds, grants only scopes it holds, never gives a key limits (rate limit, quota, allowed IPs,
 /// expiry) looser than its own, and loosens a key's limits only when it holds at least the authority of whoever set
-/// them; it may always tighten them. A rotated key manages nothing (checked where callers are authenticated).
+/// them; it may always tighten them. A key's leak policy counts as a limit: <c>notify</c> (a leak flags the key but it keeps
+/// working) is looser than <c>revoke</c>. A rotated key manages nothing (checked where callers are authenticated).
 /// docs/security.md states the same rules for people.
 /// </summary>
 public static class KeyAuthority
@@ -103,7 +104,7 @@ public static class KeyAuthority
             throw InsufficientScope($"A key cannot give key '{key.Id}' limits looser than its own ({string.Join(", ", beyond)}).");
     }
 
-    private static KeyLimits CallersLimits(Caller caller) => new(caller.RateLimit, caller.Quota, caller.AllowedIps, caller.ExpiresAt);
+    private static KeyLimits CallersLimits(Caller caller) => new(caller.RateLimit, caller.Quota, caller.AllowedIps, caller.ExpiresAt, caller.LeakPolicy);
 
     /// <summary>The limits of <paramref name="key"/> that allow more than <paramref name="bound"/>'s, by field name.</summary>
     private static List<string> Loosened(KeyLimits key, KeyLimits bound)
@@ -113,6 +114,7 @@ public static class KeyAuthority
         if (!IsAtMost(key.Quota, bound.Quota)) loosened.Add("quota");
         if (!IsWithin(key.AllowedIps, bound.AllowedIps)) loosened.Add("allowedIps");
         if (!IsNoLater(key.ExpiresAt, bound.ExpiresAt)) loosened.Add("expiresAt");
+        if (key.LeakPolicy == KeyLeakPolicy.Notify && bound.LeakPolicy != KeyLeakPolicy.Notify) loosened.Add("leakPolicy");
         return loosened;
     }
 
@@ -140,9 +142,10 @@ public static class KeyAuthority
 
     private static DomainException InsufficientScope(string detail) => new(DomainErrorKind.Forbidden, ErrorCodes.InsufficientScope, detail);
 
-    /// <summary>The limits only a caller with enough authority may loosen.</summary>
-    private readonly record struct KeyLimits(RateLimitPolicy? RateLimit, QuotaPolicy? Quota, IReadOnlyList<string> AllowedIps, DateTimeOffset? ExpiresAt)
+    /// <summary>The limits only a caller with enough authority may loosen (the leak policy among them).</summary>
+    private readonly record struct KeyLimits(
+        RateLimitPolicy? RateLimit, QuotaPolicy? Quota, IReadOnlyList<string> AllowedIps, DateTimeOffset? ExpiresAt, KeyLeakPolicy LeakPolicy)
     {
-        public static KeyLimits Of(ApiKeyRecord key) => new(key.RateLimit, key.Quota, key.AllowedIps, key.ExpiresAt);
+        public static KeyLimits Of(ApiKeyRecord key) => new(key.RateLimit, key.Quota, key.AllowedIps, key.ExpiresAt, key.LeakPolicy);
     }
 }

@@ -164,13 +164,14 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
                 changed.Add("expiresAt");
             }
             if (request.HasMetadata) { updated = updated with { Metadata = KeyRules.CheckMetadata(request.Metadata, errors) }; changed.Add("metadata"); }
+            if (request.HasLeakPolicy) { updated = updated with { LeakPolicy = KeyRules.CheckLeakPolicy(request.LeakPolicy, errors) }; changed.Add("leakPolicy"); }
             errors.ThrowIfAny();
 
             if (request.HasScopes) KeyAuthority.EnsureMayGrant(caller, updated.Scopes);
             // A rotated key lives out its grace period and no longer.
             if (request.HasExpiresAt && record.RotatedToId is not null && (updated.ExpiresAt is null || updated.ExpiresAt > record.ExpiresAt))
                 throw AlreadyRotated(record);
-            if (request.HasRateLimit || request.HasQuota || request.HasAllowedIps || request.HasExpiresAt)
+            if (request.HasRateLimit || request.HasQuota || request.HasAllowedIps || request.HasExpiresAt || request.HasLeakPolicy)
                 updated = KeyAuthority.WithLimitsSetBy(caller, record, updated);
             var data = new Dictionary<string, string> { ["fields"] = string.Join(',', changed) };
             return (updated, KeyEvent.Create(KeyEventTypes.Updated, record.Id, caller, now, data));
@@ -183,6 +184,44 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
                 ? (record, null)
                 : (record with { RevokedAt = now }, KeyEvent.Create(KeyEventTypes.Revoked, record.Id, caller, now)),
             cancellationToken);
+
+    /// <summary>
+    /// A leak of <paramref name="keyId"/> was reported by someone who presented the key (its secret already verified):
+    /// an active key is revoked, or under <see cref="KeyLeakPolicy.Notify"/> flagged (it keeps working), with one
+    /// <c>key.leaked</c> event; on the existing revoke path (ETag, invalidation everywhere, outbox). Idempotent: a key
+    /// that is no longer active, or already flagged, is left alone.
+    /// </summary>
+    public async Task<LeakOutcome> ReportLeakAsync(string keyId, LeakReport report, CancellationToken cancellationToken)
+    {
+        var outcome = LeakOutcome.NotActive;
+        var caller = Caller.LeakReporter(report.Reporter, report.ReporterIp);
+        await ChangeAsync(keyId, caller, (record, now) =>
+        {
+            if (record.StatusAt(now) != KeyStatus.Active)
+            {
+                outcome = LeakOutcome.NotActive;
+                return (record, null);
+            }
+            if (record.LeakPolicy == KeyLeakPolicy.Notify && record.LeakedAt is not null)
+            {
+                outcome = LeakOutcome.AlreadyFlagged;
+                return (record, null);
+            }
+            var revoke = record.LeakPolicy == KeyLeakPolicy.Revoke;
+            outcome = revoke ? LeakOutcome.Revoked : LeakOutcome.Flagged;
+            var data = new Dictionary<string, string>
+            {
+                ["action"] = revoke ? "revoked" : "flagged",
+                ["reporter"] = report.Reporter,
+            };
+            if (revoke) data["reason"] = "leaked";
+            if (report.Url is not null) data["url"] = report.Url;
+            if (report.Source is not null) data["source"] = report.Source;
+            var updated = record with { LeakedAt = now, RevokedAt = revoke ? now : record.RevokedAt };
+            return (updated, KeyEvent.Create(KeyEventTypes.Leaked, record.Id, caller, now, data));
+        }, cancellationToken);
+        return outcome;
+    }
 
     /// <summary>
     /// Rotation as a state machine of ETag-guarded steps, so that any number of concurrent rotations of one key yield
@@ -217,6 +256,8 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             // The successor draws on the same rate-limit bucket and quota: a rotation must not reset either.
             QuotaId = current.QuotaId ?? current.Id,
             RotatedToId = null,
+            // A new secret: the predecessor's leak is not the successor's.
+            LeakedAt = null,
             SecretHash = hasher.Hash(generated.Secret),
             HashScheme = hasher.Scheme,
             IsPending = true,
@@ -300,7 +341,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
     /// <summary>True when both records give a key the same authority: what a successor copies from its predecessor.</summary>
     private static bool GrantsTheSame(ApiKeyRecord a, ApiKeyRecord b) =>
         a.Owner == b.Owner && a.Environment == b.Environment && a.Name == b.Name && a.ExpiresAt == b.ExpiresAt
-        && Equals(a.RateLimit, b.RateLimit) && Equals(a.Quota, b.Quota)
+        && Equals(a.RateLimit, b.RateLimit) && Equals(a.Quota, b.Quota) && a.LeakPolicy == b.LeakPolicy
         && a.Scopes.SequenceEqual(b.Scopes) && a.AllowedIps.SequenceEqual(b.AllowedIps) && a.LimitsAuthority.SequenceEqual(b.LimitsAuthority)
         && a.Metadata.Count == b.Metadata.Count && a.Metadata.All(m => b.Metadata.TryGetValue(m.Key, out var v) && v == m.Value);
 

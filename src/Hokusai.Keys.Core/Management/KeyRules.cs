@@ -103,6 +103,13 @@ public static class KeyRules
         return result;
     }
 
+    public static KeyLeakPolicy CheckLeakPolicy(string? value, Errors errors)
+    {
+        if (KeyLeakPolicyNames.TryParse(value, out var policy)) return policy;
+        errors.Add("leakPolicy", "must be 'revoke' or 'notify'");
+        return KeyLeakPolicy.Revoke;
+    }
+
     public static IReadOnlyDictionary<string, string> CheckMetadata(Dictionary<string, string>? metadata, Errors errors)
     {
         if (metadata is null) return new Dictionary<string, string>();

@@ -15,6 +15,7 @@ public sealed class UpdateKeyRequest
     private List<string>? _allowedIps;
     private DateTimeOffset? _expiresAt;
     private Dictionary<string, string>? _metadata;
+    private string? _leakPolicy;
 
     public string? Name { get => _name; set { _name = value; HasName = true; } }
     public List<string>? Scopes { get => _scopes; set { _scopes = value; HasScopes = true; } }
@@ -24,6 +25,9 @@ public sealed class UpdateKeyRequest
     public DateTimeOffset? ExpiresAt { get => _expiresAt; set { _expiresAt = value; HasExpiresAt = true; } }
     public Dictionary<string, string>? Metadata { get => _metadata; set { _metadata = value; HasMetadata = true; } }
 
+    /// <summary><c>revoke</c> (a leak report revokes the key) or <c>notify</c> (it flags the key, which keeps working): a loosening.</summary>
+    public string? LeakPolicy { get => _leakPolicy; set { _leakPolicy = value; HasLeakPolicy = true; } }
+
     internal bool HasName { get; private set; }
     internal bool HasScopes { get; private set; }
     internal bool HasRateLimit { get; private set; }
@@ -31,4 +35,5 @@ public sealed class UpdateKeyRequest
     internal bool HasAllowedIps { get; private set; }
     internal bool HasExpiresAt { get; private set; }
     internal bool HasMetadata { get; private set; }
+    internal bool HasLeakPolicy { get; private set; }
 }

@@ -31,6 +31,12 @@ public sealed class KeySnapshot
     public string? RotatedToId { get; init; }
     public byte[]? VerifiedDigest { get; init; }
 
+    /// <summary>A leak was reported for this key, which opted out of automatic revocation (it still validates).</summary>
+    public DateTimeOffset? LeakedAt { get; init; }
+
+    /// <summary>The key's own leak policy: bounds the policy it may give other keys (<see cref="Management.KeyAuthority"/>).</summary>
+    public KeyLeakPolicy LeakPolicy { get; init; }
+
     [JsonIgnore]
     public IpAllowList AllowList => _allowList ??= IpAllowList.FromStored(AllowedIps);
 
@@ -46,6 +52,7 @@ public sealed class KeySnapshot
         Quota = Quota,
         AllowedIps = AllowedIps,
         ExpiresAt = ExpiresAt,
+        LeakPolicy = LeakPolicy,
         IsRotated = RotatedToId is not null,
     };
 
@@ -66,6 +73,8 @@ public sealed class KeySnapshot
         ExpiresAt = record.ExpiresAt,
         RevokedAt = record.RevokedAt,
         RotatedToId = record.RotatedToId,
+        LeakedAt = record.LeakedAt,
+        LeakPolicy = record.LeakPolicy,
         VerifiedDigest = verifiedDigest,
     };
 }

@@ -11,4 +11,7 @@ public enum ValidationEndpoint
 
     /// <summary>A management route authenticating its caller: consumes no rate limit or quota and records no usage event.</summary>
     Management,
+
+    /// <summary>A leak report checking a presented key before revoking it: not metered, like management.</summary>
+    LeakReport,
 }

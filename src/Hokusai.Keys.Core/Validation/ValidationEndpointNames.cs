@@ -11,9 +11,10 @@ public static class ValidationEndpointNames
         ValidationEndpoint.Verify => "verify",
         ValidationEndpoint.Authorize => "authorize",
         ValidationEndpoint.Management => "management",
+        ValidationEndpoint.LeakReport => "leak_report",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 
-    /// <summary>Validations that consume rate limit and quota and record usage: verify and authorize, not management authentication.</summary>
-    public static bool IsMetered(this ValidationEndpoint endpoint) => endpoint != ValidationEndpoint.Management;
+    /// <summary>Validations that consume rate limit and quota and record usage: verify and authorize, not management authentication or leak reports.</summary>
+    public static bool IsMetered(this ValidationEndpoint endpoint) => endpoint is ValidationEndpoint.Verify or ValidationEndpoint.Authorize;
 }
