@@ -4,7 +4,7 @@ using Hokusai.Keys.Api.Handlers;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Api.OpenApi;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.Usage;
 using Microsoft.AspNetCore.Builder;

@@ -13,7 +13,7 @@ namespace Hokusai.Keys.Api.Tests;
 /// </summary>
 public class BruteForceTests
 {
-    private static string Forged(string? keyId = null) => Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, keyId).Plaintext;
+    private static string Forged(string? keyId = null) => Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live, keyId).Plaintext;
 
     [Fact]
     public async Task A_body_ip_per_request_does_not_spread_guesses_over_addresses()
@@ -141,7 +141,7 @@ public class BruteForceTests
             return counter.BcryptVerifications - before;
         }
 
-        var missingId = Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).KeyId;
+        var missingId = Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live).KeyId;
         Assert.Equal(1, await BcryptsFor(Forged(missingId)));   // no such key
         Assert.Equal(1, await BcryptsFor(Forged(missingId)));   // no such key, now in the negative cache
         Assert.Equal(1, await BcryptsFor(Forged(uncachedId)));  // a key not cached here
@@ -210,7 +210,7 @@ public class BruteForceTests
         var (id, key) = await admin.CreateKeyAsync(new { name = "metered" });
         var client = server.Client();
 
-        var unknownIds = Enumerable.Range(0, 5).Select(_ => Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).KeyId).ToList();
+        var unknownIds = Enumerable.Range(0, 5).Select(_ => Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live).KeyId).ToList();
         foreach (var unknown in unknownIds) Assert.Equal("NOT_FOUND", await client.VerifyCodeAsync(Forged(unknown)));
         Assert.Equal(204, (int)(await server.Client(Forged(), peer: "198.51.100.9").GetAsync("/api/authorize")).StatusCode is 401 ? 204 : 0);
         Assert.Equal("VALID", await client.VerifyCodeAsync(key));

@@ -50,7 +50,7 @@ public class CacheBehaviourTests
         var admin = server.Client(await server.CreateAdminKeyAsync());
         var (id, key) = await admin.CreateKeyAsync(new { name = "target" });
         var client = server.Client();
-        var wrong = Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, id).Plaintext;
+        var wrong = Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live, id).Plaintext;
 
         // Before the real key was ever verified: one bcrypt for the wrong secret, then it is remembered.
         var before = counter.BcryptVerifications;
@@ -63,7 +63,7 @@ public class CacheBehaviourTests
         Assert.Equal("VALID", await client.VerifyCodeAsync(key));
         var afterValid = counter.BcryptVerifications;
         for (var i = 0; i < 20; i++)
-            Assert.Equal("NOT_FOUND", await client.VerifyCodeAsync(Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, id).Plaintext));
+            Assert.Equal("NOT_FOUND", await client.VerifyCodeAsync(Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live, id).Plaintext));
         Assert.Equal(afterValid + 8, counter.BcryptVerifications);
     }
 
@@ -144,7 +144,7 @@ public class CacheBehaviourTests
         Assert.Equal("VALID", await clientB.VerifyCodeAsync(cached));
         Assert.Equal("VALID", await clientA.VerifyCodeAsync(uncached, "10.1.1.1"));   // L1 miss: Table + bcrypt
         Assert.Equal("IP_NOT_ALLOWED", await clientA.VerifyCodeAsync(uncached, "11.1.1.1"));
-        Assert.Equal("NOT_FOUND", await clientA.VerifyCodeAsync(Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).Plaintext));
+        Assert.Equal("NOT_FOUND", await clientA.VerifyCodeAsync(Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live).Plaintext));
         Assert.True(timer.Elapsed < TimeSpan.FromSeconds(5), $"answers took {timer.ElapsedMilliseconds} ms with Redis down");
 
         // Revoked while Redis is down: stored, but answered 503 (the shared cache could not be cleared: retry), and in

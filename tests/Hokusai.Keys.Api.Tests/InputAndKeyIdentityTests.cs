@@ -229,7 +229,7 @@ public class InputAndKeyIdentityTests(ApiFixture fx) : IClassFixture<ApiFixture>
             value /= 62;
         }
         var relabelled = body + new string(checksum);
-        Assert.True(Keys.ApiKeyFormat.TryParse(relabelled, out _), "the relabelled key should be well-formed");
+        Assert.True(Domain.ApiKeyFormat.TryParse(relabelled, out _), "the relabelled key should be well-formed");
         return relabelled;
     }
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Hokusai.Keys.Api.OpenApi;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 
 namespace Hokusai.Keys.Api.Tests;

@@ -255,7 +255,7 @@ public class RateLimitTests
         for (var i = 0; i < 5; i++)
         {
             var bad = new HttpRequestMessage(HttpMethod.Get, "/api/authorize");
-            bad.Headers.Authorization = new("Bearer", Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).Plaintext);
+            bad.Headers.Authorization = new("Bearer", Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live).Plaintext);
             Assert.Equal(401, (int)(await attacker.SendAsync(bad)).StatusCode);
         }
         var blocked = new HttpRequestMessage(HttpMethod.Get, "/api/authorize");
@@ -268,7 +268,7 @@ public class RateLimitTests
         Assert.Equal(204, (int)(await server.Client(key, peer: "203.0.113.5").GetAsync("/api/authorize")).StatusCode);
         // Once cached, the key is answered even to the blocked address (docs/security.md); guesses are still refused.
         Assert.Equal("VALID", await server.Client(peer: "198.51.100.66").VerifyCodeAsync(key));
-        var (status, body, _) = await server.Client(peer: "198.51.100.66").PostJsonAsync("/api/keys/verify", new { key = Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).Plaintext });
+        var (status, body, _) = await server.Client(peer: "198.51.100.66").PostJsonAsync("/api/keys/verify", new { key = Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live).Plaintext });
         Assert.Equal(429, status);
         Assert.Equal("TOO_MANY_FAILURES", body!["code"]!.GetValue<string>());
     }

@@ -204,13 +204,13 @@ public class RotationTests(ApiFixture fx) : IClassFixture<ApiFixture>
     }
 
     /// <summary>Holds the first activation of a successor of <paramref name="keyId"/> until <paramref name="release"/> completes.</summary>
-    private static Task<Keys.ApiKeyRecord> HoldFirstActivation(CallCounter counter, string keyId, out TaskCompletionSource release) =>
+    private static Task<Domain.ApiKeyRecord> HoldFirstActivation(CallCounter counter, string keyId, out TaskCompletionSource release) =>
         Hold(counter, record => record.RotatedFromId == keyId && !record.IsPending, out release);
 
     /// <summary>Holds the first key write matching <paramref name="match"/>, before it reaches storage, until <paramref name="release"/> completes.</summary>
-    private static Task<Keys.ApiKeyRecord> Hold(CallCounter counter, Func<Keys.ApiKeyRecord, bool> match, out TaskCompletionSource release)
+    private static Task<Domain.ApiKeyRecord> Hold(CallCounter counter, Func<Domain.ApiKeyRecord, bool> match, out TaskCompletionSource release)
     {
-        var reached = new TaskCompletionSource<Keys.ApiKeyRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = new TaskCompletionSource<Domain.ApiKeyRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var held = 0;
         counter.BeforeReplace = async record =>

@@ -29,10 +29,10 @@ public class SecretsAtRestTests
             Assert.Equal("VALID", await b.Client().VerifyCodeAsync(newKey));
         }
         // Wrong secrets presented for real ids must not be kept either.
-        var wrong = Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, Keys.ApiKeyFormat.TryParse(plaintexts[1], out var p) ? p.KeyId : "").Plaintext;
+        var wrong = Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live, Domain.ApiKeyFormat.TryParse(plaintexts[1], out var p) ? p.KeyId : "").Plaintext;
         plaintexts.Add(wrong);
         Assert.Equal("NOT_FOUND", await b.Client().VerifyCodeAsync(wrong));
-        var needles = plaintexts.SelectMany(k => new[] { k, k.Substring(Keys.ApiKeyFormat.PrefixLength + Keys.ApiKeyFormat.KeyIdLength, Keys.ApiKeyFormat.SecretLength) }).ToList();
+        var needles = plaintexts.SelectMany(k => new[] { k, k.Substring(Domain.ApiKeyFormat.PrefixLength + Domain.ApiKeyFormat.KeyIdLength, Domain.ApiKeyFormat.SecretLength) }).ToList();
 
         var tableValues = 0;
         var service = new TableServiceClient(group.StorageConnectionString);

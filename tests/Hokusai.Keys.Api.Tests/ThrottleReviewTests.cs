@@ -14,7 +14,7 @@ namespace Hokusai.Keys.Api.Tests;
 /// </summary>
 public class ThrottleReviewTests
 {
-    private static string Forged(string? keyId = null) => Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, keyId).Plaintext;
+    private static string Forged(string? keyId = null) => Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live, keyId).Plaintext;
 
     [Theory]
     [InlineData(RedisTopology.SingleNode)]

@@ -6,7 +6,7 @@ namespace Hokusai.Keys.Api.Tests;
 
 public class VerifyAndAuthorizeTests(ApiFixture fx) : IClassFixture<ApiFixture>
 {
-    private static string RandomWellFormedKey() => Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live).Plaintext;
+    private static string RandomWellFormedKey() => Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live).Plaintext;
 
     [Fact]
     public async Task Verify_answers_every_code_as_data_in_the_documented_order()
@@ -47,7 +47,7 @@ public class VerifyAndAuthorizeTests(ApiFixture fx) : IClassFixture<ApiFixture>
         Assert.Null(unknown["key"]);
 
         // The right id with a wrong secret is NOT_FOUND, and says nothing about the key.
-        var forged = Keys.ApiKeyFormat.Generate(Keys.KeyEnvironment.Live, validId).Plaintext;
+        var forged = Domain.ApiKeyFormat.Generate(Domain.KeyEnvironment.Live, validId).Plaintext;
         var forgedAnswer = (await client.PostJsonAsync("/api/keys/verify", new { key = forged, ip = "10.0.0.1" })).Body!;
         Assert.Equal("NOT_FOUND", forgedAnswer["code"]!.GetValue<string>());
         Assert.Null(forgedAnswer["key"]);

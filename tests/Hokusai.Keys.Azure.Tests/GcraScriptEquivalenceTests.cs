@@ -1,7 +1,7 @@
 using System.Globalization;
 using CsCheck;
 using Hokusai.Keys.Azure.RateLimiting;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Testing;
 using StackExchange.Redis;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hokusai.Keys.Azure.Caching;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Testing;
 using Hokusai.Keys.Validation;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Lifecycle;
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Usage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,5 +1,5 @@
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 
 namespace Hokusai.Keys.Azure.Tests;

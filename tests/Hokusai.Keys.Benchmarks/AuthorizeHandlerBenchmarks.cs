@@ -22,12 +22,12 @@ public class AuthorizeHandlerBenchmarks
         (_host, _api, _context) = Start(null);
         if (await Run(_api, _context) != 204) throw new InvalidOperationException("setup: not authorized");
         // One request an hour: the first is admitted, every later one refused (429 problem + RateLimit headers).
-        (_limitedHost, _limitedApi, _limitedContext) = Start(new Hokusai.Keys.Keys.RateLimitPolicy(1, 3600));
+        (_limitedHost, _limitedApi, _limitedContext) = Start(new Hokusai.Keys.Domain.RateLimitPolicy(1, 3600));
         await Run(_limitedApi, _limitedContext);
         if (await Run(_limitedApi, _limitedContext) != 429) throw new InvalidOperationException("setup: not refused");
     }
 
-    private static (BenchmarkHost, ValidationApi, DefaultHttpContext) Start(Hokusai.Keys.Keys.RateLimitPolicy? rateLimit)
+    private static (BenchmarkHost, ValidationApi, DefaultHttpContext) Start(Hokusai.Keys.Domain.RateLimitPolicy? rateLimit)
     {
         var host = BenchmarkHost.Create(rateLimit);
         var context = new DefaultHttpContext { RequestServices = host.Services };

@@ -1,5 +1,5 @@
 using Hokusai.Keys.Api;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Hokusai.Keys.Azure;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.DependencyInjection;
 

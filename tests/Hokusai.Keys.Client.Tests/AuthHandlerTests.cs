@@ -37,7 +37,7 @@ public sealed class AuthHandlerTests(ServerFixture fixture) : IClassFixture<Serv
 
         await AssertProblemAsync(app, AuthHandlerApp.Get("/me"), 401, "MISSING_KEY");
         await AssertProblemAsync(app, AuthHandlerApp.Get("/me", bearer: "garbage"), 401, "MALFORMED");
-        await AssertProblemAsync(app, AuthHandlerApp.Get("/me", bearer: Hokusai.Keys.Keys.ApiKeyFormat.Generate(Hokusai.Keys.Keys.KeyEnvironment.Live).Plaintext), 401, "NOT_FOUND");
+        await AssertProblemAsync(app, AuthHandlerApp.Get("/me", bearer: Hokusai.Keys.Domain.ApiKeyFormat.Generate(Hokusai.Keys.Domain.KeyEnvironment.Live).Plaintext), 401, "NOT_FOUND");
         await AssertProblemAsync(app, AuthHandlerApp.Get("/me", bearer: key), 401, "REVOKED");
     }
 

@@ -1,7 +1,7 @@
 using Hokusai.Keys.Client.Models;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Testing;
 
 namespace Hokusai.Keys.Client.Tests;

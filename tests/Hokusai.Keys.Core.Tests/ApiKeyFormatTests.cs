@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Core.Tests;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Storage;
 
 namespace Hokusai.Keys.Core.Tests;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Net;
 using System.Text;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Storage;
 using Hokusai.Keys.Usage;

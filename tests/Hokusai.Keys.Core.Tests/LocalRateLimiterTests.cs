@@ -1,4 +1,4 @@
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Validation;

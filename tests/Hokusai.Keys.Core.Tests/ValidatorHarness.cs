@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Security;
@@ -68,7 +68,7 @@ internal sealed class ValidatorHarness : IAsyncDisposable
             CreatedAt = Time.GetUtcNow(), SecretHash = Hasher.Hash(generated.Secret), HashScheme = Hasher.Scheme,
         };
         record = shape?.Invoke(record) ?? record;
-        await Store.CreateAsync(record, KeyEvent.Create(KeyEventTypes.Created, record.Id, Hokusai.Keys.Keys.Caller.System, Time.GetUtcNow()), CancellationToken.None);
+        await Store.CreateAsync(record, KeyEvent.Create(KeyEventTypes.Created, record.Id, Hokusai.Keys.Domain.Caller.System, Time.GetUtcNow()), CancellationToken.None);
         return new TestKey(generated.Plaintext, record.Id);
     }
 

@@ -1,4 +1,4 @@
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +22,7 @@ public sealed class CallCounter
     public int KeyReads => Volatile.Read(ref _keyReads);
 
     /// <summary>Awaited before each key replace reaches storage: lets a test hold one request at a chosen step.</summary>
-    public Func<Keys.ApiKeyRecord, Task>? BeforeReplace { get; set; }
+    public Func<Domain.ApiKeyRecord, Task>? BeforeReplace { get; set; }
 
     /// <summary>Listing rows the store returned (each one an index row and a key read).</summary>
     public int ListedRows => Volatile.Read(ref _listedRows);
@@ -72,8 +72,8 @@ public sealed class CallCounter
             counter.Read();
             return inner.GetAsync(keyId, ct);
         }
-        public Task<string> CreateAsync(Keys.ApiKeyRecord record, KeyEvent created, CancellationToken ct) => inner.CreateAsync(record, created, ct);
-        public async Task<string> ReplaceAsync(Keys.ApiKeyRecord record, string etag, KeyEvent? change, CancellationToken ct)
+        public Task<string> CreateAsync(Domain.ApiKeyRecord record, KeyEvent created, CancellationToken ct) => inner.CreateAsync(record, created, ct);
+        public async Task<string> ReplaceAsync(Domain.ApiKeyRecord record, string etag, KeyEvent? change, CancellationToken ct)
         {
             if (counter.BeforeReplace is { } hook) await hook(record);
             return await inner.ReplaceAsync(record, etag, change, ct);

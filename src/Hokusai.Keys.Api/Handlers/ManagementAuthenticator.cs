@@ -1,5 +1,5 @@
 using Hokusai.Keys.Api.Http;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Validation;
 using Microsoft.AspNetCore.Http;
 

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Validation;

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

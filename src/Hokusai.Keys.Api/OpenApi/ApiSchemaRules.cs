@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Hokusai.Keys.Api.Handlers;
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.Usage;
 using Hokusai.Keys.Validation;

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.Logging;
 

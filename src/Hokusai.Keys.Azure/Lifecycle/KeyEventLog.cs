@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Hokusai.Keys.Azure.Caching;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Hokusai.Keys.Azure.Tables;
 using Hokusai.Keys.Azure.Usage;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Azure.RateLimiting;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Azure.Tables;
 

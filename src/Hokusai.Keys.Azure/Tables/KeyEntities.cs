@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Azure.Tables;
 

@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Storage;
 using Microsoft.Extensions.Logging;
 

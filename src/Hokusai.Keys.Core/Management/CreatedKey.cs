@@ -1,4 +1,4 @@
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Storage;
 using Hokusai.Keys.Validation;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Hokusai.Keys.Usage;
 
 namespace Hokusai.Keys.Management;

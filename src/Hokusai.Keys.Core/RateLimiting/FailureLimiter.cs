@@ -1,5 +1,5 @@
 using System.Net;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.RateLimiting;

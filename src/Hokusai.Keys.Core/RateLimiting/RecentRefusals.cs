@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.RateLimiting;
 

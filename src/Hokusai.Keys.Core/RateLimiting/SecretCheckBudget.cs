@@ -1,4 +1,4 @@
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.RateLimiting;

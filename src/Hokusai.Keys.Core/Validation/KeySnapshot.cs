@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Hokusai.Keys.Keys;
+using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Validation;
 

@@ -1,4 +1,4 @@
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>What a leak report does to a key: revoke it (the default), or only flag it and notify.</summary>
 public enum KeyLeakPolicy

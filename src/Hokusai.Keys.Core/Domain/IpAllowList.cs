@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>
 /// CIDR allow-list. Entries are stored normalised (<c>10.1.2.3/8</c> becomes <c>10.0.0.0/8</c>, a bare address

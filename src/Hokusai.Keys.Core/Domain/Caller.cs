@@ -1,4 +1,4 @@
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>
 /// The authenticated caller of a management route, as established by the key validator: the caller's own key, whose

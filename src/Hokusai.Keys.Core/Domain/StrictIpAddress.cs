@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>
 /// The one parser of IP address text: dotted-quad decimal IPv4 (four parts 0–255, no leading zeros) and IPv6 in the

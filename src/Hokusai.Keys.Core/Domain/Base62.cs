@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>Base62 alphabet helpers: every character is a word character, so keys stay double-click selectable.</summary>
 internal static class Base62

@@ -1,4 +1,4 @@
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>An audit/lifecycle event, stored in the same transaction as the change it describes.</summary>
 public sealed record KeyEvent(

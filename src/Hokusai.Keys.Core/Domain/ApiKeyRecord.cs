@@ -1,4 +1,4 @@
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>
 /// A stored API key. Holds the bcrypt hash of the secret, never the secret. <see cref="IsPending"/> marks a key

@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>A freshly generated key. <see cref="ToString"/> is redacted so the plaintext cannot reach a log by accident.</summary>
 public sealed class GeneratedApiKey(string plaintext, string keyId, KeyEnvironment environment)

@@ -1,4 +1,4 @@
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>At most <see cref="Limit"/> cost units per UTC calendar <see cref="Period"/> (<c>day</c> or <c>month</c>).</summary>
 public sealed record QuotaPolicy(long Limit, string Period)

@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>
 /// The key format: <c>hk_{live|test}_{keyId:16}{secret:28}{crc32:6}</c>, all base62 after the prefix.

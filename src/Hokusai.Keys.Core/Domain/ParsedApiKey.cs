@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Hokusai.Keys.Keys;
+namespace Hokusai.Keys.Domain;
 
 /// <summary>A key that passed the format and checksum check. Holds the caller's string; never logged.</summary>
 public readonly struct ParsedApiKey(string value, KeyEnvironment environment)
