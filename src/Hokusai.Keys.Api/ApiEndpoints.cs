@@ -6,7 +6,6 @@ using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Api.OpenApi;
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,11 +1,11 @@
 using Hokusai.Keys.Azure.Caching;
-using Hokusai.Keys.Azure.RateLimiting;
-using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Azure.Lifecycle;
+using Hokusai.Keys.Azure.RateLimiting;
 using Hokusai.Keys.Azure.Tables;
 using Hokusai.Keys.Azure.Usage;
-using Hokusai.Keys.Usage;
+using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Storage;
+using Hokusai.Keys.Usage;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

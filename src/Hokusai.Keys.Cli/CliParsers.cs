@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Cli;

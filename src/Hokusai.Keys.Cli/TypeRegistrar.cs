@@ -1,5 +1,3 @@
-using Hokusai.Keys.Cli.Commands;
-using Hokusai.Keys.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client;
 

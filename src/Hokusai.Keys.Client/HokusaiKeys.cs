@@ -1,5 +1,3 @@
-using Hokusai.Keys.Client.Models;
-
 namespace Hokusai.Keys.Client;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Hokusai.Keys.Client.Models;
-
 namespace Hokusai.Keys.Client;
 
 /// <summary>Options of <see cref="HokusaiKeysClient"/>. Unset key and endpoint are resolved by <see cref="HokusaiSettingsResolver"/>.</summary>

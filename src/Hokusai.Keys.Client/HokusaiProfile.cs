@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Hokusai.Keys.Client.Models;
-
 namespace Hokusai.Keys.Client;
 
 /// <summary>One profile of the config file.</summary>

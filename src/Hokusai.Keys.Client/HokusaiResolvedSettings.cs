@@ -1,5 +1,3 @@
-using Hokusai.Keys.Client.Models;
-
 namespace Hokusai.Keys.Client;
 
 /// <summary>The API key and URL to use, and where each came from. <c>ToString()</c> never prints the key.</summary>

@@ -1,10 +1,5 @@
-using Hokusai.Keys.Api;
 using Hokusai.Keys.Azure.Lifecycle;
-using Hokusai.Keys.Azure.Usage;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
 
 namespace Hokusai.Keys.Functions;
 

@@ -1,5 +1,4 @@
 using Hokusai.Keys.Api;
-using Hokusai.Keys.Azure.Lifecycle;
 using Hokusai.Keys.Azure.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

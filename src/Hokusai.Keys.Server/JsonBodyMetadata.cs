@@ -1,6 +1,3 @@
-using Hokusai.Keys.Api;
-using Hokusai.Keys.Api.Http;
-
 namespace Hokusai.Keys.Server;
 
 /// <summary>The JSON body of a route (type, required, media types), for the OpenAPI document.</summary>

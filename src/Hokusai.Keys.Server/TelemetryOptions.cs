@@ -1,6 +1,3 @@
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
-
 namespace Hokusai.Keys.Server;
 
 /// <summary>Settings section <c>Hokusai:Telemetry</c>: off by default; console exporter or an OTLP endpoint.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Hokusai.Keys.Testing;
 using static Hokusai.Keys.Api.Tests.Http;
 
 namespace Hokusai.Keys.Api.Tests;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;

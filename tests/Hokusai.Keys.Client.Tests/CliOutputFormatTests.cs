@@ -1,7 +1,6 @@
-using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Cli.Commands;
 using Hokusai.Keys.Cli.Output;
-using Hokusai.Keys.Client;
+using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;
 

@@ -1,5 +1,4 @@
 using Hokusai.Keys.Cli;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;

@@ -1,7 +1,7 @@
-using Hokusai.Keys.Client.Models;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Testing;
 
 namespace Hokusai.Keys.Client.Tests;

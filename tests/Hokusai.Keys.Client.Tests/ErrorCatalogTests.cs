@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Testing;
 using Hokusai.Keys.Validation;

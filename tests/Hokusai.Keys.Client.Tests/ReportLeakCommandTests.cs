@@ -1,5 +1,4 @@
 using Hokusai.Keys.Client.Models;
-using Hokusai.Keys.Client;
 
 namespace Hokusai.Keys.Client.Tests;
 

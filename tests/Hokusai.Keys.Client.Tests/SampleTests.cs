@@ -1,6 +1,6 @@
-using Hokusai.Keys.Client.Models;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Testing;
 

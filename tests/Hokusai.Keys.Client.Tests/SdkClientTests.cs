@@ -1,4 +1,3 @@
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 
 namespace Hokusai.Keys.Client.Tests;

@@ -1,6 +1,4 @@
 using System.Net;
-using Hokusai.Keys.Client;
-using Hokusai.Keys.Client.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hokusai.Keys.Client.Tests;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hokusai.Keys.Cli;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 using Hokusai.Keys.Testing;
 

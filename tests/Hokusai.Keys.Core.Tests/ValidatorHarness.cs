@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Hokusai.Keys.Domain;
-using Hokusai.Keys.Management;
 using Hokusai.Keys.RateLimiting;
 using Hokusai.Keys.Security;
 using Hokusai.Keys.Usage;

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Hokusai.Keys.Api;
-using Hokusai.Keys.Functions;
 using Hokusai.Keys.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;

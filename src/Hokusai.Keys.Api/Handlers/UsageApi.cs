@@ -1,7 +1,6 @@
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Usage;
 using Microsoft.AspNetCore.Http;
 
 namespace Hokusai.Keys.Api.Handlers;

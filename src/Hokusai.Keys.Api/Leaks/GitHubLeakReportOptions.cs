@@ -1,5 +1,3 @@
-using Hokusai.Keys;
-
 namespace Hokusai.Keys.Api.Leaks;
 
 /// <summary>Settings section <c>Hokusai:LeakReports:GitHub</c>: whose signatures <c>POST /api/leaks/github</c> accepts.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.Api.Models;
 
 public sealed record KeyEventListResponse(IReadOnlyList<KeyEventResource> Items, string? NextCursor);

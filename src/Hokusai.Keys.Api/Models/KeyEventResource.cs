@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Api.Models;

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Api.Models;
 
 /// <summary>A limit's standing: <see cref="ResetSeconds"/> is when it is whole again (bucket full, or next period).</summary>

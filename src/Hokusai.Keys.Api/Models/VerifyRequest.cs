@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Api.Models;
 
 /// <summary>Body of <c>POST /api/keys/verify</c>.</summary>

@@ -1,7 +1,6 @@
 using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Domain;
-using Hokusai.Keys.Management;
 
 namespace Hokusai.Keys.Api.OpenApi;
 

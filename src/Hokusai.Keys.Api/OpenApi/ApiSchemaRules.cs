@@ -6,7 +6,6 @@ using Hokusai.Keys.Api.Http;
 using Hokusai.Keys.Api.Models;
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Usage;
 using Hokusai.Keys.Validation;
 using Microsoft.OpenApi;
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Text.Json;
 using Hokusai.Keys.Cli.Output;
 using Hokusai.Keys.Client;

@@ -1,6 +1,4 @@
-using System.ComponentModel;
 using Hokusai.Keys.Cli.Output;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,8 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
-using Hokusai.Keys.Client;
-using Hokusai.Keys.Client.Models;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Hokusai.Keys.Cli.Commands;

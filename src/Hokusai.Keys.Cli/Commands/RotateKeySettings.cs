@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using Hokusai.Keys.Client;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Hokusai.Keys.Cli.Commands;

@@ -1,7 +1,5 @@
-using System.ComponentModel;
 using System.Globalization;
 using Hokusai.Keys.Cli.Output;
-using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;

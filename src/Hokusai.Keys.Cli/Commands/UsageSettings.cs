@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
-using Hokusai.Keys.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>Something that happened to a key: created, updated, rotated, revoked, expired, expiring, a quota threshold.</summary>

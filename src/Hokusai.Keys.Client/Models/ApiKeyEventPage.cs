@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>A page of a key's events; pass <see cref="NextCursor"/> back for the next page.</summary>

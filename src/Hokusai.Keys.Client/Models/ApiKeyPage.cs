@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>A page of keys, newest first; pass <see cref="NextCursor"/> back for the next page.</summary>

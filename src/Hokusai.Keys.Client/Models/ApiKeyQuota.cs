@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>A usage quota: at most <see cref="Limit"/> successful verifications per <see cref="Period"/> (<c>day</c> or <c>month</c>).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>Requests per window: a token bucket of capacity <see cref="Limit"/> refilled continuously at Limit/WindowSeconds per second.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>A rate-limit bucket: <see cref="Remaining"/> tokens of <see cref="Limit"/>, full again in <see cref="ResetSeconds"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>The answer of a rotation: the new key (with its plaintext) and the previous one.</summary>

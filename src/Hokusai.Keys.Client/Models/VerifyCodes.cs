@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>Outcome codes of verify (the shared <see cref="ErrorCodes"/>; every code with its status: <see cref="ErrorCatalog"/>).</summary>

@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Hokusai.Keys.Domain;
 
 /// <summary>A freshly generated key. <see cref="ToString"/> is redacted so the plaintext cannot reach a log by accident.</summary>

@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Hokusai.Keys.Domain;
 
 /// <summary>A key that passed the format and checksum check. Holds the caller's string; never logged.</summary>

@@ -1,5 +1,3 @@
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.Management;
 
 /// <summary>Body of <c>POST /api/keys/{id}/rotate</c>.</summary>

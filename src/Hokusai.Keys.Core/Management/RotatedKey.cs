@@ -1,7 +1,4 @@
 using Hokusai.Keys.Domain;
-using Hokusai.Keys.Security;
-using Hokusai.Keys.Storage;
-using Hokusai.Keys.Validation;
 
 namespace Hokusai.Keys.Management;
 

@@ -1,5 +1,3 @@
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.RateLimiting;
 
 /// <summary>Decides, atomically across instances, whether a request fits its key's rate limit and quota; consumes both only when both fit.</summary>

@@ -1,5 +1,3 @@
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.RateLimiting;
 
 public sealed record LimitDecision(LimitOutcome Outcome, LimitState? Rate, LimitState? Quota, double RetryAfterSeconds, long QuotaUsedBefore, long QuotaUsedAfter)

@@ -1,5 +1,3 @@
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.RateLimiting;
 
 public enum LimitOutcome

@@ -1,5 +1,3 @@
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.RateLimiting;
 
 /// <summary>Where a policy stands after a decision: what the RateLimit headers and the verify answer report.</summary>

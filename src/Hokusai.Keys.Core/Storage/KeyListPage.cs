@@ -1,5 +1,3 @@
-using Hokusai.Keys.Domain;
-
 namespace Hokusai.Keys.Storage;
 
 public sealed record KeyListPage(IReadOnlyList<ListedKey> Items, bool HasMore);
