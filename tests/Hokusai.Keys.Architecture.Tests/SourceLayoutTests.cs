@@ -7,12 +7,6 @@ namespace Hokusai.Keys.Architecture.Tests;
 /// </summary>
 public sealed class SourceLayoutTests
 {
-    /// <summary>Files that still hold more than one type, each with the reason; an entry goes when its file is split.</summary>
-    private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
-    {
-        [Path.Combine("Hokusai.Keys.Core", "Validation", "KeyValidator.cs")] = "the validator rework splits ValidationRequest and ValidationResult out (issue 17, item 2)",
-    };
-
     private static readonly IReadOnlyList<(string Project, string Path, string? Namespace, IReadOnlyList<TypeDeclarations.Declaration> Types)> Files =
         SourceTree.CSharpFiles()
             .Select(f => TypeDeclarations.Read(File.ReadAllText(Path.Combine(SourceTree.Src, f.Path))) is var (ns, types) ? (f.Project, f.Path, ns, types) : default)
@@ -23,7 +17,6 @@ public sealed class SourceLayoutTests
     {
         Assert.True(Files.Count > 100, $"only {Files.Count} files found under {SourceTree.Src}");
         var misplaced = Files
-            .Where(f => !Pending.ContainsKey(f.Path))
             .Select(f => (f.Path, Types: f.Types.Where(t => !t.IsFileLocal).Select(t => t.Name).ToList()))
             .Where(f => f.Types.Count > 1 || (f.Types.Count == 1 && f.Types[0] != Path.GetFileName(f.Path).Split('.')[0]))
             .Select(f => $"{f.Path}: {string.Join(", ", f.Types)}")
