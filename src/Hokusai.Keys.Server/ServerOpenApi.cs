@@ -27,11 +27,12 @@ public static class ServerOpenApi
                     var schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken);
                     document.Components ??= new OpenApiComponents();
                     document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-                    document.Components.Schemas.TryAdd(body.BodyType.Name, schema);
+                    var name = ComponentName(body.BodyType);
+                    document.Components.Schemas.TryAdd(name, schema);
                     operation.RequestBody = new OpenApiRequestBody
                     {
                         Required = body.Required,
-                        Content = body.MediaTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchemaReference(body.BodyType.Name, document) }),
+                        Content = body.MediaTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchemaReference(name, document) }),
                     };
                 }
                 var endpoint = ApiEndpoints.All.Single(e => e.Name == operation.OperationId);
@@ -74,4 +75,8 @@ public static class ServerOpenApi
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>A body's component name: its type's, or for a list its element type's plus "List" (clients name types after it).</summary>
+    public static string ComponentName(Type bodyType) =>
+        bodyType.IsGenericType && bodyType.GetGenericTypeDefinition() == typeof(List<>) ? bodyType.GetGenericArguments()[0].Name + "List" : bodyType.Name;
 }

@@ -46,7 +46,7 @@ public class OpenApiCompletenessTests
         if (endpoint.Body is not null)
         {
             Assert.True(responses["415"] is not null, $"{name} takes a JSON body but lists no 415");
-            Assert.Equal("#/components/schemas/" + endpoint.Body.Name, operation["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.ToString());
+            Assert.Equal("#/components/schemas/" + Hokusai.Keys.Server.ServerOpenApi.ComponentName(endpoint.Body), operation["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.ToString());
         }
         if (endpoint.HasId) Assert.True(responses["404"] is not null, $"{name} names a key but lists no 404");
     }

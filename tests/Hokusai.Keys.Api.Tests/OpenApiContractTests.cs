@@ -16,7 +16,8 @@ public class OpenApiContractTests
     private const string KeyJson = """
         {"id":"Ab12cD34eF56gH78","name":"n","owner":"acme","environment":"live","prefix":"hk_live_Ab12","status":"active",
          "scopes":[],"rateLimit":null,"quota":null,"allowedIps":[],"metadata":{},"createdAt":"2026-01-15T09:30:00+00:00",
-         "expiresAt":null,"revokedAt":null,"lastUsedAt":null,"rotatedFromId":null,"rotatedToId":null}
+         "expiresAt":null,"revokedAt":null,"lastUsedAt":null,"rotatedFromId":null,"rotatedToId":null,
+         "leakPolicy":"revoke","leakedAt":null}
         """;
 
     private static IReadOnlyList<string> Check(string method, string path, int status, string? contentType, string? body, params (string Name, string Value)[] headers)

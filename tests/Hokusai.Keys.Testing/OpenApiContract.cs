@@ -45,10 +45,10 @@ public sealed partial class OpenApiContract
         _root = JsonDocument.Parse(document).RootElement.Clone();
         // Every schema is compiled standalone, with the components as its $defs.
         _definitions = JsonNode.Parse(Rebase(_root.GetProperty("components").GetProperty("schemas").GetRawText()))!.AsObject();
-        // Literal segments before templates: /api/keys/verify is not /api/keys/{id}.
+        // Literal segments before templates: /api/keys/verify is not /api/keys/{id}; routes match without regard to case.
         _paths = _root.GetProperty("paths").EnumerateObject()
             .OrderBy(p => p.Name.Count(c => c == '{'))
-            .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^}]+}", "[^/]+") + "$", RegexOptions.CultureInvariant), p.Name))
+            .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^}]+}", "[^/]+") + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase), p.Name))
             .ToList();
     }
 
