@@ -89,27 +89,16 @@ public static class ApiEndpoints
             b => b.WithTags("Validation").WithSummary("Gateway check: 204 with the key's identity in X-Hokusai-* headers, else a 400/401/403/429 problem (401 MISSING_KEY, MALFORMED, NOT_FOUND, REVOKED, EXPIRED; 403 WRONG_ENVIRONMENT, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE; 429 RATE_LIMITED, QUOTA_EXCEEDED, TOO_MANY_FAILURES).")
                 .Produces(204).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
                 .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
+                .Document(GatewayCheck(StatusCodes.Status204NoContent))),
+        new("ExtAuthz", ApiEndpoint.AnyMethod, ApiRoutes.ExtAuthz, null, (sp, call) => Validation(sp).ExtAuthzAsync(call.Request),
+            b => b.WithTags("Validation").WithSummary("Envoy ext_authz (HTTP service): authorize for a check that carries the client's method and path (set path_prefix to /api/ext-authz); "
+                    + "200 with the key's identity in X-Hokusai-* headers (Envoy passes only 200), else the same problems as authorize.")
+                .Produces(200).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
                 .Document((op, document) =>
                 {
-                    // The key to check is the credential, in any of the three places.
-                    op.Security = [ApiOperationDocs.Requirement(document, ApiOperationDocs.BearerScheme),
-                        ApiOperationDocs.Requirement(document, ApiOperationDocs.ApiKeyHeaderScheme),
-                        ApiOperationDocs.Requirement(document, ApiOperationDocs.ApiKeyQueryScheme)];
-                    op.Parameters(
-                            ApiOperationDocs.RequestHeader(ValidationApi.RequiredScopesHeader, ScopeList(),
-                                $"Scopes the key must hold, separated by commas or spaces (at most {ValidationApi.MaxRequiredScopes})."),
-                            ApiOperationDocs.RequestHeader(ValidationApi.RequiredEnvironmentHeader, ApiSchemaRules.Reference(document, ApiSchemaRules.KeyEnvironmentSchema),
-                                "A key of the other environment is refused (403 WRONG_ENVIRONMENT)."))
-                        .Header(204, "X-Hokusai-Key-Id", true, ApiSchemaRules.KeyId(), "The key's id.")
-                        .Header(204, "X-Hokusai-Owner", true, ApiSchemaRules.Owner(), "The key's owner.")
-                        .Header(204, "X-Hokusai-Environment", true, ApiSchemaRules.Reference(document, ApiSchemaRules.KeyEnvironmentSchema), "The key's environment.")
-                        // Empty for a key without scopes, which a host may send as an empty header or not at all.
-                        .Header(204, "X-Hokusai-Scopes", false, new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemaRules.ScopeListPattern },
-                            "The key's scopes, separated by one space; empty or absent for a key without scopes.")
-                        .RateLimitHeaders(204).RateLimitHeaders(429)
-                        .HeaderExample(204, "X-Hokusai-Key-Id", ApiExamples.KeyId).HeaderExample(204, "X-Hokusai-Owner", "acme")
-                        .HeaderExample(204, "X-Hokusai-Environment", KeyEnvironmentNames.Live).HeaderExample(204, "X-Hokusai-Scopes", "billing:read billing:write")
-                        .Example(401, ApiExamples.Problem(ErrorCodes.MissingKey, "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='."));
+                    GatewayCheck(StatusCodes.Status200OK)(op, document);
+                    op.RestOfPath("path", "The client's path, as Envoy appends it to path_prefix (slashes included); not read.");
                 })),
         new("ReportLeak", "POST", ApiRoutes.ReportLeak, null, (sp, call) => Leaks(sp).ReportLeakAsync(call),
             b => b.WithTags("Leaks").WithSummary("Report a leaked key by presenting it (no other authentication): an active key is revoked, or flagged (leakedAt) if its leakPolicy is notify. "
@@ -159,7 +148,7 @@ public static class ApiEndpoints
         var matches = All.Where(e => Matches(e.Route, segments)).ToList();
         if (matches.Count == 0) return "";
         var mostLiteral = matches.Max(e => LiteralSegments(e.Route));
-        return string.Join(", ", matches.Where(e => LiteralSegments(e.Route) == mostLiteral).Select(e => e.Method).Distinct().Order(StringComparer.Ordinal));
+        return string.Join(", ", matches.Where(e => LiteralSegments(e.Route) == mostLiteral).SelectMany(e => e.Methods).Distinct().Order(StringComparer.Ordinal));
     }
 
     // Route (with {id}) → id that makes its path a literal route's path → that path's methods; built once from All.
@@ -195,6 +184,33 @@ public static class ApiEndpoints
     // Every template here has at most one parameter, so the count of literal segments orders them as ASP.NET Core's
     // segment-by-segment precedence would.
     private static int LiteralSegments(string template) => template.Split('/').Count(part => part != "{id}");
+
+    /// <summary>
+    /// What authorize and ext-authz share: the key in any of three places, the required scopes and environment, and the
+    /// key's identity in headers on <paramref name="success"/>.
+    /// </summary>
+    private static Action<OpenApiOperation, OpenApiDocument> GatewayCheck(int success) => (op, document) =>
+        {
+            // The key to check is the credential, in any of the three places.
+            op.Security = [ApiOperationDocs.Requirement(document, ApiOperationDocs.BearerScheme),
+                ApiOperationDocs.Requirement(document, ApiOperationDocs.ApiKeyHeaderScheme),
+                ApiOperationDocs.Requirement(document, ApiOperationDocs.ApiKeyQueryScheme)];
+            op.Parameters(
+                    ApiOperationDocs.RequestHeader(ValidationApi.RequiredScopesHeader, ScopeList(),
+                        $"Scopes the key must hold, separated by commas or spaces (at most {ValidationApi.MaxRequiredScopes})."),
+                    ApiOperationDocs.RequestHeader(ValidationApi.RequiredEnvironmentHeader, ApiSchemaRules.Reference(document, ApiSchemaRules.KeyEnvironmentSchema),
+                        "A key of the other environment is refused (403 WRONG_ENVIRONMENT)."))
+                .Header(success, "X-Hokusai-Key-Id", true, ApiSchemaRules.KeyId(), "The key's id.")
+                .Header(success, "X-Hokusai-Owner", true, ApiSchemaRules.Owner(), "The key's owner.")
+                .Header(success, "X-Hokusai-Environment", true, ApiSchemaRules.Reference(document, ApiSchemaRules.KeyEnvironmentSchema), "The key's environment.")
+                // Empty for a key without scopes, which a host may send as an empty header or not at all.
+                .Header(success, "X-Hokusai-Scopes", false, new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemaRules.ScopeListPattern },
+                    "The key's scopes, separated by one space; empty or absent for a key without scopes.")
+                .RateLimitHeaders(success).RateLimitHeaders(429)
+                .HeaderExample(success, "X-Hokusai-Key-Id", ApiExamples.KeyId).HeaderExample(success, "X-Hokusai-Owner", "acme")
+                .HeaderExample(success, "X-Hokusai-Environment", KeyEnvironmentNames.Live).HeaderExample(success, "X-Hokusai-Scopes", "billing:read billing:write")
+                .Example(401, ApiExamples.Problem(ErrorCodes.MissingKey, "Send an API key in 'Authorization: Bearer …', 'X-API-Key' or '?api_key='."));
+        };
 
     private static RouteHandlerBuilder Management(RouteHandlerBuilder builder, string summary) =>
         builder.WithTags("Keys").WithSummary(summary)

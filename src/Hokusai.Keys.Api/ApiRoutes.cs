@@ -14,6 +14,8 @@ public static class ApiRoutes
     public const string ReportLeak = "keys/report-leak";
     public const string GitHubLeaks = "leaks/github";
     public const string Authorize = "authorize";
+    /// <summary>Envoy's <c>ext_authz</c> (HTTP service) appends the client's path to its <c>path_prefix</c>.</summary>
+    public const string ExtAuthz = "ext-authz/{*path}";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
 }

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Hokusai.Keys.Functions;
 
-/// <summary>Verify and gateway authorize.</summary>
+/// <summary>Verify, and the gateways' authorize and ext-authz.</summary>
 public sealed class ValidationFunctions(ApiInvoker api)
 {
     [Function("VerifyKey")]
@@ -15,4 +15,9 @@ public sealed class ValidationFunctions(ApiInvoker api)
     [Function("Authorize")]
     public async Task<IActionResult> Authorize([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Authorize)] HttpRequest request) =>
         await api.InvokeAsync(nameof(Authorize), request);
+
+    [Function("ExtAuthz")]
+    public async Task<IActionResult> ExtAuthz(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", "get", "head", "options", "patch", "post", "put", Route = ApiRoutes.ExtAuthz)] HttpRequest request) =>
+        await api.InvokeAsync(nameof(ExtAuthz), request);
 }

@@ -17,8 +17,8 @@ public static class ServerEndpoints
             // Delegates with a CancellationToken (not bare RequestDelegates) so the OpenAPI generator describes them; the
             // ApiResult they return is an IResult, which minimal APIs execute as is.
             var builder = endpoint.HasId
-                ? app.MapMethods(pattern, [endpoint.Method], (HttpContext context, string id, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, id))
-                : app.MapMethods(pattern, [endpoint.Method], (HttpContext context, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, null));
+                ? app.MapMethods(pattern, endpoint.Methods, (HttpContext context, string id, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, id))
+                : app.MapMethods(pattern, endpoint.Methods, (HttpContext context, CancellationToken _) => api.InvokeAsync(endpoint, context.Request, null));
             builder.WithName(endpoint.Name);
             if (endpoint.Body is not null) builder.WithMetadata(new JsonBodyMetadata(endpoint.Body, endpoint.BodyRequired, endpoint.AcceptedMediaTypes));
             endpoint.Describe(builder);

@@ -36,6 +36,9 @@ public static class ServerOpenApi
                     };
                 }
                 var endpoint = ApiEndpoints.All.Single(e => e.Name == operation.OperationId);
+                // A route of several methods is an operation per method, each with an id of its own.
+                if (endpoint.Methods.Count > 1)
+                    operation.OperationId = endpoint.Name + System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(context.Description.HttpMethod!.ToLowerInvariant());
                 ApiOperationDocs.ApplyConventions(operation, endpoint, document);
             });
             options.AddDocumentTransformer((document, context, _) =>

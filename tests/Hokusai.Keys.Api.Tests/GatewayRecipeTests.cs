@@ -24,6 +24,25 @@ public sealed partial class GatewayRecipeTests
         return blocks[0];
     }
 
+    /// <summary>The one <c>yaml</c> block of the doc whose first line names <paramref name="route"/>.</summary>
+    private static YamlMappingNode EnvoyConfiguration(string route)
+    {
+        var blocks = MarkdownCodeBlocks.Of(Doc, "yaml").Where(b => b.Split('\n')[0].Contains(route, StringComparison.Ordinal)).ToList();
+        Assert.True(blocks.Count == 1, $"{Doc} should show exactly one Envoy configuration for {route}, not {blocks.Count}");
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(blocks[0]));
+        return (YamlMappingNode)yaml.Documents.Single().RootNode;
+    }
+
+    private static YamlMappingNode ConnectionManager(YamlMappingNode root) =>
+        (YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)root["static_resources"])["listeners"])[0])["filter_chains"])[0])["filters"])[0])["typed_config"];
+
+    private static HashSet<string> Clusters(YamlMappingNode root) =>
+        ((YamlSequenceNode)((YamlMappingNode)root["static_resources"])["clusters"]).Cast<YamlMappingNode>().Select(c => ((YamlScalarNode)c["name"]).Value!).ToHashSet();
+
+    private static string Scalar(YamlNode node, params string[] path) =>
+        ((YamlScalarNode)path.Aggregate(node, (current, name) => ((YamlMappingNode)current)[name])).Value!;
+
     private static XDocument ApimPolicy() => XDocument.Parse(Single("xml"));
 
     [Fact]
@@ -192,27 +211,61 @@ public sealed partial class GatewayRecipeTests
         """;
 
     [Fact]
-    public void The_Envoy_configuration_parses_and_defines_every_cluster_it_uses()
+    public void The_Envoy_Lua_configuration_parses_and_defines_every_cluster_it_uses()
     {
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(Single("yaml")));
-        var root = (YamlMappingNode)yaml.Documents.Single().RootNode;
-        var resources = (YamlMappingNode)root["static_resources"];
-        var clusters = ((YamlSequenceNode)resources["clusters"]).Cast<YamlMappingNode>().Select(c => ((YamlScalarNode)c["name"]).Value!).ToHashSet();
-        var manager = (YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)resources["listeners"])[0])["filter_chains"])[0])["filters"])[0])["typed_config"];
+        var root = EnvoyConfiguration("/api/authorize");
+        var manager = ConnectionManager(root);
 
         var filters = ((YamlSequenceNode)manager["http_filters"]).Cast<YamlMappingNode>().ToList();
         Assert.Equal(new[] { "envoy.filters.http.lua", "envoy.filters.http.router" }, filters.Select(f => ((YamlScalarNode)f["name"]).Value));
-        Assert.Equal("type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua", ((YamlScalarNode)((YamlMappingNode)filters[0]["typed_config"])["@type"]).Value);
+        Assert.Equal("type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua", Scalar(filters[0], "typed_config", "@type"));
 
         var routed = manager.AllNodes.OfType<YamlMappingNode>()
             .Where(n => n.Children.ContainsKey("cluster"))
             .Select(n => ((YamlScalarNode)n["cluster"]).Value!);
-        var script = ((YamlScalarNode)((YamlMappingNode)((YamlMappingNode)filters[0]["typed_config"])["default_source_code"])["inline_string"]).Value!;
+        var script = Scalar(filters[0], "typed_config", "default_source_code", "inline_string");
         var called = HttpCallCluster().Matches(script).Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(called);
-        Assert.All(routed.Concat(called), cluster => Assert.Contains(cluster, clusters));
+        Assert.All(routed.Concat(called), cluster => Assert.Contains(cluster, Clusters(root)));
         Assert.Contains("\"/api/authorize\"", script);
+    }
+
+    [Fact]
+    public void The_Envoy_ext_authz_configuration_checks_at_the_ext_authz_route_and_fails_closed()
+    {
+        var root = EnvoyConfiguration("/api/ext-authz");
+        var manager = ConnectionManager(root);
+        var filters = ((YamlSequenceNode)manager["http_filters"]).Cast<YamlMappingNode>().ToList();
+        Assert.Equal(
+            new[] { "envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.header_mutation", "envoy.filters.http.router" },
+            filters.Select(f => Scalar(f, "name")));
+
+        // Before the check, every identity header the check can set is removed, so a client cannot supply its own.
+        var removedFirst = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)filters[0]["typed_config"])["mutations"])["request_mutations"])
+            .Cast<YamlMappingNode>().Select(m => Scalar(m, "remove")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var endpoint = ApiEndpoints.All.Single(e => e.Name == "ExtAuthz");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "openapi.json")))!;
+        var identityHeaders = document["paths"]![endpoint.DocumentPath]!["get"]!["responses"]!["200"]!["headers"]!.AsObject()
+            .Select(h => h.Key).Where(h => h.StartsWith("X-Hokusai-", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(identityHeaders);
+        Assert.All(identityHeaders, header => Assert.Contains(header, removedFirst));
+
+        var extAuthz = (YamlMappingNode)filters[1]["typed_config"];
+        Assert.Equal("false", Scalar(extAuthz, "failure_mode_allow"));
+        Assert.Equal("ServiceUnavailable", Scalar(extAuthz, "status_on_error", "code"));
+        var route = endpoint.Route;
+        Assert.Equal("/" + ApiRoutes.Prefix + "/" + route[..route.IndexOf("/{*", StringComparison.Ordinal)], Scalar(extAuthz, "http_service", "path_prefix"));
+        Assert.Contains(Scalar(extAuthz, "http_service", "server_uri", "cluster"), Clusters(root));
+        var upstream = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)extAuthz["http_service"])["authorization_response"])["allowed_upstream_headers"])["patterns"];
+        Assert.Contains(upstream.Cast<YamlMappingNode>(), p => p.Children.TryGetValue("prefix", out var prefix) && ((YamlScalarNode)prefix).Value == "x-hokusai-");
+
+        // After the check, the key is removed on its way to the application.
+        var removedAfter = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)filters[2]["typed_config"])["mutations"])["request_mutations"])
+            .Cast<YamlMappingNode>().Select(m => Scalar(m, "remove"));
+        Assert.Equal(new[] { "authorization", "x-api-key" }, removedAfter);
+
+        var routed = manager.AllNodes.OfType<YamlMappingNode>().Where(n => n.Children.ContainsKey("cluster")).Select(n => ((YamlScalarNode)n["cluster"]).Value!);
+        Assert.All(routed, cluster => Assert.Contains(cluster, Clusters(root)));
     }
 
     [Fact]

@@ -29,8 +29,9 @@ public class OpenApiDocumentTests
         var paths = generated["paths"]!.AsObject();
         foreach (var endpoint in ApiEndpoints.All)
         {
-            var path = paths["/api/" + endpoint.Route];
-            Assert.True(path?[endpoint.Method.ToLowerInvariant()] is not null, $"{endpoint.Method} /api/{endpoint.Route} is not documented");
+            var path = paths[endpoint.DocumentPath];
+            foreach (var method in endpoint.Methods)
+                Assert.True(path?[method.ToLowerInvariant()] is not null, $"{method} {endpoint.DocumentPath} is not documented");
         }
     }
 

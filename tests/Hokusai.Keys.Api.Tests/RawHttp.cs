@@ -17,7 +17,7 @@ public sealed record RawResponse(int Status, IReadOnlyList<KeyValuePair<string, 
 public static class RawHttp
 {
     /// <summary>Writes <paramref name="request"/> (one or more pipelined requests) and parses every response until the server closes.</summary>
-    public static async Task<IReadOnlyList<RawResponse>> SendAsync(Uri server, byte[] request)
+    public static async Task<IReadOnlyList<RawResponse>> SendAsync(Uri server, byte[] request, bool bodiless = false)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port);
@@ -26,17 +26,18 @@ public static class RawHttp
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var received = new MemoryStream();
         await stream.CopyToAsync(received, timeout.Token); // the last request asks for (or provokes) Connection: close
-        return Parse(received.ToArray());
+        return Parse(received.ToArray(), bodiless);
     }
 
     public static async Task<RawResponse> SendOneAsync(Uri server, string head, byte[]? body = null)
     {
-        var responses = await SendAsync(server, [.. Encoding.Latin1.GetBytes(head), .. body ?? []]);
+        // The answer to HEAD has a head only, whatever its Content-Length says (RFC 9110, 9.3.2).
+        var responses = await SendAsync(server, [.. Encoding.Latin1.GetBytes(head), .. body ?? []], bodiless: head.StartsWith("HEAD ", StringComparison.Ordinal));
         Assert.True(responses.Count == 1, $"{responses.Count} responses to one request");
         return responses[0];
     }
 
-    private static List<RawResponse> Parse(byte[] bytes)
+    private static List<RawResponse> Parse(byte[] bytes, bool bodiless)
     {
         var responses = new List<RawResponse>();
         var at = 0;
@@ -49,7 +50,8 @@ public static class RawHttp
             var response = new RawResponse(int.Parse(lines[0].Split(' ')[1]), headers, "");
             at = end + 4;
             var body = new MemoryStream();
-            if (response.Header("Transfer-Encoding").Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            if (bodiless) { /* a head only */ }
+            else if (response.Header("Transfer-Encoding").Contains("chunked", StringComparison.OrdinalIgnoreCase))
             {
                 while (true)
                 {

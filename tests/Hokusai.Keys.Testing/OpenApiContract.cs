@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Hokusai.Keys.Api;
 using Json.Schema;
 
 namespace Hokusai.Keys.Testing;
@@ -46,10 +47,20 @@ public sealed partial class OpenApiContract
         // Every schema is compiled standalone, with the components as its $defs.
         _definitions = JsonNode.Parse(Rebase(_root.GetProperty("components").GetProperty("schemas").GetRawText()))!.AsObject();
         // Literal segments before templates: /api/keys/verify is not /api/keys/{id}; routes match without regard to case.
+        // A route's catch-all parameter ({*path}, documented as {path}) matches the rest of the path, slashes included.
+        var catchAll = ApiEndpoints.All.Where(e => e.Route.Contains("{*", StringComparison.Ordinal)).Select(e => e.DocumentPath).ToHashSet(StringComparer.Ordinal);
         _paths = _root.GetProperty("paths").EnumerateObject()
             .OrderBy(p => p.Name.Count(c => c == '{'))
-            .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^}]+}", "[^/]+") + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase), p.Name))
+            .Select(p => (PathPattern(p.Name, catchAll.Contains(p.Name)), p.Name))
             .ToList();
+    }
+
+    private static Regex PathPattern(string template, bool endsInCatchAll)
+    {
+        const string Segment = "[^/]+";
+        var pattern = Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", Segment);
+        if (endsInCatchAll) pattern = pattern[..pattern.LastIndexOf(Segment, StringComparison.Ordinal)] + ".*";
+        return new Regex("^" + pattern + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     }
 
     /// <summary>The committed docs/openapi.json.</summary>

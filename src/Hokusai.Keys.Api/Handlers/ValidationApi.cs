@@ -11,7 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Api.Handlers;
 
-/// <summary>The hot path: <c>POST /api/keys/verify</c> (answer as data) and <c>GET /api/authorize</c> (answer as status, for gateways).</summary>
+/// <summary>
+/// The hot path: <c>POST /api/keys/verify</c> (answer as data), and <c>GET /api/authorize</c> and <c>/api/ext-authz/…</c>
+/// (answer as status, for gateways).
+/// </summary>
 public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clientIps, IOptions<RateLimitingOptions> limits, ApiErrorBoundary boundary)
 {
     public const string RequiredScopesHeader = "X-Required-Scopes";
@@ -27,7 +30,11 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         boundary.RunAsync(request, this, static (api, r, ct) => api.VerifyCoreAsync(r, ct));
 
     public Task<ApiResult> AuthorizeAsync(HttpRequest request) =>
-        boundary.RunAsync(request, this, static (api, r, ct) => api.AuthorizeCoreAsync(r, ct));
+        boundary.RunAsync(request, this, static (api, r, ct) => api.AuthorizeCoreAsync(r, StatusCodes.Status204NoContent, ct));
+
+    /// <summary>Authorize for Envoy's <c>ext_authz</c>, which lets a request pass on 200 only (any method, any path below the prefix).</summary>
+    public Task<ApiResult> ExtAuthzAsync(HttpRequest request) =>
+        boundary.RunAsync(request, this, static (api, r, ct) => api.AuthorizeCoreAsync(r, StatusCodes.Status200OK, ct));
 
     private async ValueTask<ApiResult> VerifyCoreAsync(HttpRequest request, CancellationToken ct)
     {
@@ -76,7 +83,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         return RateLimitHeaders.Apply(ApiResult.Json(StatusCodes.Status200OK, answer), limits);
     }
 
-    private async ValueTask<ApiResult> AuthorizeCoreAsync(HttpRequest request, CancellationToken ct)
+    private async ValueTask<ApiResult> AuthorizeCoreAsync(HttpRequest request, int allowed, CancellationToken ct)
     {
         var presented = PresentedKey.From(request, allowQuery: true);
         if (string.IsNullOrEmpty(presented))
@@ -104,7 +111,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         if (code == ValidationCode.Valid)
         {
             var key = result.Key!;
-            return RateLimitHeaders.Apply(ApiResult.Empty(StatusCodes.Status204NoContent)
+            return RateLimitHeaders.Apply(ApiResult.Empty(allowed)
                 .WithHeader("X-Hokusai-Key-Id", key.Id)
                 .WithHeader("X-Hokusai-Owner", key.Owner)
                 .WithHeader("X-Hokusai-Environment", key.Environment.ToWire())

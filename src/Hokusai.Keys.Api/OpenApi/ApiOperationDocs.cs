@@ -116,6 +116,23 @@ public static class ApiOperationDocs
         return operation;
     }
 
+    /// <summary>
+    /// Describes a catch-all path parameter (<c>{*name}</c>): the rest of the path, slashes included, which OpenAPI's
+    /// path parameters cannot express exactly.
+    /// </summary>
+    public static OpenApiOperation RestOfPath(this OpenApiOperation operation, string name, string description)
+    {
+        var parameter = operation.Parameters?.OfType<OpenApiParameter>().SingleOrDefault(p => p.In == ParameterLocation.Path && p.Name == name);
+        if (parameter is null)
+        {
+            parameter = new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true };
+            operation.Parameters(parameter);
+        }
+        parameter.Description = description;
+        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+        return operation;
+    }
+
     public static OpenApiParameter Query(string name, IOpenApiSchema schema, string description, JsonNode? example = null) =>
         new() { Name = name, In = ParameterLocation.Query, Schema = schema, Description = description, Example = example };
 
