@@ -15,7 +15,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
         services.AddOptions<RateLimiting.RateLimitingOptions>().Bind(configuration.GetSection(RateLimiting.RateLimitingOptions.SectionName))
             .Validate(o => RateLimiting.RateLimitFailureModes.IsValid(o.FailureMode), "Hokusai:RateLimiting:FailureMode must be local, fail-open or fail-closed.")
-            .Validate(o => o.ExpectedInstanceCount >= 1 && o.MaxCost >= 1, "Hokusai:RateLimiting: ExpectedInstanceCount and MaxCost must be at least 1.");
+            .Validate(o => o.ExpectedInstanceCount >= 1 && o.MaxCost >= 1, "Hokusai:RateLimiting: ExpectedInstanceCount and MaxCost must be at least 1.")
+            .Validate(o => o.RedisKeyGroups is >= 1 and <= 16384, "Hokusai:RateLimiting:RedisKeyGroups must be 1–16384.");
         services.TryAddSingleton<RateLimiting.LocalRateLimiter>();
         services.TryAddSingleton<RateLimiting.IRateLimiter>(sp => sp.GetRequiredService<RateLimiting.LocalRateLimiter>());
         services.TryAddSingleton<RateLimiting.FailureLimiter>();

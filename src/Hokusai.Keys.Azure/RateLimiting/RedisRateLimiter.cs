@@ -124,6 +124,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     private readonly IQuotaBaseline? _baseline;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<long>>> _rebuilds = new(StringComparer.Ordinal);
     private readonly string _prefix;
+    private readonly int _keyGroups;
     private readonly Task _pump;
     private long _breakerClosesAt;
 
@@ -139,6 +140,7 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _prefix = redis.KeyPrefix + ":";
+        _keyGroups = _options.RedisKeyGroups;
         _refusals = new RecentRefusals(time);
         _pump = redis.IsConfigured ? Task.Run(PumpAsync) : Task.CompletedTask;
     }
@@ -247,9 +249,9 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
     }
 
     /// <summary>
-    /// One batch: its claims grouped by hash slot (every key of a claim carries the claim's <c>{LimitsId}</c> hash tag),
-    /// one script call per slot, all in parallel. On a single node every key is in one group, so a batch stays one call;
-    /// on a cluster a script never touches two slots (CROSSSLOT), and the claims of a batch on one quota keep their order.
+    /// One batch: its claims grouped by hash slot (every key of a claim carries its group's hash tag), one script call
+    /// per slot, all in parallel. On a single node every key is in one slot, so a batch stays one call; on a cluster a
+    /// script never touches two slots (CROSSSLOT), and the claims of a batch on one quota keep their order.
     /// </summary>
     private async Task ExecuteAsync(List<Pending> batch)
     {
@@ -340,13 +342,25 @@ internal sealed partial class RedisRateLimiter : IRateLimiter, IAsyncDisposable
         foreach (var pending in batch) pending.Completion.TrySetResult(Fallback(pending.Request));
     }
 
-    // Key layout (docs/rate-limits.md): the hash tag {LimitsId} keeps a rotation chain's bucket and quota counters in one
-    // slot, so one claim's keys never span slots. A claim without a quota passes a placeholder in the same slot (never written).
-    private RedisKey RateKey(string limitsId) => $"{_prefix}rl:{{{limitsId}}}";
+    // Key layout (docs/rate-limits.md): the hash tag {g<group>} keeps a rotation chain's bucket and quota counters in one
+    // slot, so one claim's keys never span slots, and puts the chains of one group in that slot, so a batch on a cluster
+    // needs at most one script call per group. A claim without a quota passes a placeholder in the same slot (never written).
+    private RedisKey RateKey(string limitsId) => $"{_prefix}rl:{{g{KeyGroup(limitsId, _keyGroups)}}}:{limitsId}";
 
     private RedisKey QuotaKey(string limitsId, QuotaPolicy? quota, DateTimeOffset now) => quota is null
-        ? $"{_prefix}q:{{{limitsId}}}:none"
-        : $"{_prefix}q:{{{limitsId}}}:{quota.PeriodStart(now).UtcTicks}";
+        ? $"{_prefix}q:{{g{KeyGroup(limitsId, _keyGroups)}}}:{limitsId}:none"
+        : $"{_prefix}q:{{g{KeyGroup(limitsId, _keyGroups)}}}:{limitsId}:{quota.PeriodStart(now).UtcTicks}";
+
+    /// <summary>
+    /// The group of a rotation chain's keys: FNV-1a of its <c>LimitsId</c>, the same in every process (unlike
+    /// <see cref="string.GetHashCode()"/>), so every instance names the same counters.
+    /// </summary>
+    internal static uint KeyGroup(string limitsId, int groups)
+    {
+        var hash = 2166136261u;
+        foreach (var c in limitsId) hash = (hash ^ c) * 16777619u;
+        return hash % (uint)groups;
+    }
 
     private const int QuotaCounterMissing = 3;
 

@@ -30,6 +30,15 @@ public sealed class RateLimitingOptions
     [NotRequiredInAzure("A tuning constant; the default suits Azure.")]
     public int SecretChecksPerKeyIdPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Hash-tag groups of the limiter's Redis keys: each rotation chain's counters belong to one of this many groups, and
+    /// one script call decides a batch's claims of one group. Fewer groups batch better on a cluster; more spread the
+    /// limiter over more shards. Every instance must use the same value; changing it renames the keys (buckets start
+    /// full once, quota counters are rebuilt from the usage aggregates). docs/rate-limits.md.
+    /// </summary>
+    [NotRequiredInAzure("A tuning constant; the default suits Azure Managed Redis's clustered sizes (docs/rate-limits.md).")]
+    public int RedisKeyGroups { get; set; } = 16;
+
     /// <summary>Largest <c>cost</c> one verify call may consume.</summary>
     public int MaxCost { get; set; } = 1000;
 }
