@@ -85,6 +85,54 @@ public sealed class RedisTokenAuthenticationTests
     }
 
     [Fact]
+    public async Task On_a_cluster_a_renewed_token_re_authenticates_the_connection_to_every_shard()
+    {
+        // Azure Managed Redis is clustered by default: the client holds a connection per shard, and each must renew.
+        using var cluster = await RedisCluster.StartAsync();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{cluster.ConnectionString},allowAdmin=true");
+        var primaries = admin.GetServers().Where(s => !s.IsReplica).ToList();
+        Assert.Equal(3, primaries.Count);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+        var credential = new FakeRedisCredential(ObjectId, time, TimeSpan.FromHours(1));
+        // ACL users are per node, as each shard of Azure Managed Redis gets the access policy assignment.
+        foreach (var node in primaries) await node.ExecuteAsync("ACL", "SETUSER", ObjectId, "on", ">" + credential.Peek(), "~*", "&*", "+@all");
+
+        await using var connection = new RedisConnection(
+            new RedisOptions { ConnectionString = cluster.ConnectionString, KeyPrefix = "auth", TimeoutMilliseconds = 5000 },
+            credential, time, NullLogger.Instance);
+        var multiplexer = await connection.GetAsync();
+        // Keys in every shard, so the client holds a connection to each.
+        var keys = Enumerable.Range(0, 30).Select(i => (RedisKey)$"auth:{{{i}}}").ToList();
+        foreach (var key in keys) await multiplexer.GetDatabase().StringSetAsync(key, "1");
+        var layout = primaries[0].ClusterConfiguration!;
+        Assert.Equal(3, keys.Select(k => layout.GetBySlot(k)!.EndPoint).Distinct().Count());
+        var clientIds = new Dictionary<string, long>();
+        foreach (var node in primaries)
+        {
+            var mine = multiplexer.GetServer(node.EndPoint);
+            Assert.Equal(ObjectId, (string?)await mine.ExecuteAsync("ACL", "WHOAMI"));
+            clientIds[node.EndPoint.ToString()!] = (long)await mine.ExecuteAsync("CLIENT", "ID");
+        }
+
+        var next = credential.Peek();
+        foreach (var node in primaries)
+        {
+            await node.ExecuteAsync("ACL", "SETUSER", ObjectId, "resetpass", ">" + next);
+            await node.ExecuteAsync("CONFIG", "RESETSTAT");
+        }
+        time.Advance(TimeSpan.FromMinutes(46));
+        Assert.True(await Http.EventuallyAsync(() => Task.FromResult(connection.Authentication!.Renewals == 1 && primaries.All(n => AuthCalls(n).Calls >= 1)), TimeSpan.FromSeconds(10)),
+            $"renewals {connection.Authentication!.Renewals}, AUTH calls {string.Join(", ", primaries.Select(n => AuthCalls(n)))}");
+        Assert.All(primaries, node => Assert.Equal(0, AuthCalls(node).Failed));
+        foreach (var node in primaries)
+        {
+            var mine = multiplexer.GetServer(node.EndPoint);
+            Assert.Equal(clientIds[node.EndPoint.ToString()!], (long)await mine.ExecuteAsync("CLIENT", "ID")); // the same connection, renewed
+        }
+        foreach (var key in keys) Assert.Equal("1", (string?)await multiplexer.GetDatabase().StringGetAsync(key));
+    }
+
+    [Fact]
     public async Task Without_a_token_Redis_counts_as_unreachable_and_the_next_call_tries_again()
     {
         using var redis = await RedisInstance.StartAsync();
