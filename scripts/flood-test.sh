@@ -38,15 +38,7 @@ export Hokusai__RateLimiting__FailuresPerIpPerMinute=100000000
 export Hokusai__Usage__ConsumeInProcess=false
 export Logging__LogLevel__Default=Warning
 
-log "Building (Release) ..."
-dotnet build src/Hokusai.Keys.Server -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; die "build failed"; }
-dotnet build tests/Hokusai.Keys.Benchmarks -c Release -v quiet -nologo >>"$work/build.log" 2>&1 || { cat "$work/build.log"; die "build failed"; }
-SERVER=src/Hokusai.Keys.Server/bin/Release/net10.0/Hokusai.Keys.Server.dll
-BENCH=tests/Hokusai.Keys.Benchmarks/bin/Release/net10.0/Hokusai.Keys.Benchmarks.dll
-ADMIN=$(dotnet "$SERVER" bootstrap-admin --json | sed -E 's/.*"key":"([^"]+)".*/\1/')
-dotnet "$SERVER" --urls "http://127.0.0.1:$API" >"$work/server.log" 2>&1 & pids+=($!)
-wait_for_port 127.0.0.1 $API 30 || die "server did not start"
-BASE="http://127.0.0.1:$API"
+start_measured_server
 
 create_keys() { # count file
   seq "$1" | xargs -P 4 -I{} curl -s -X POST "$BASE/api/keys" -H "Authorization: Bearer $ADMIN" -H "Content-Type: application/json" -d '{"name":"flood"}' \

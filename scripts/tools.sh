@@ -80,4 +80,18 @@ start_scratch() {
   trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 }
 
+# For the load scripts: builds the server and the benchmark tool (Release), bootstraps an admin key and starts the
+# server on $API with the environment the script exported. Sets SERVER, BENCH, ADMIN and BASE.
+start_measured_server() {
+  log "Building (Release) ..."
+  dotnet build src/Hokusai.Keys.Server -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; die "build failed"; }
+  dotnet build tests/Hokusai.Keys.Benchmarks -c Release -v quiet -nologo >>"$work/build.log" 2>&1 || { cat "$work/build.log"; die "build failed"; }
+  SERVER=src/Hokusai.Keys.Server/bin/Release/net10.0/Hokusai.Keys.Server.dll
+  BENCH=tests/Hokusai.Keys.Benchmarks/bin/Release/net10.0/Hokusai.Keys.Benchmarks.dll
+  ADMIN=$(dotnet "$SERVER" bootstrap-admin --json | sed -E 's/.*"key":"([^"]+)".*/\1/')
+  dotnet "$SERVER" --urls "http://127.0.0.1:$API" >"$work/server.log" 2>&1 & pids+=($!)
+  wait_for_port 127.0.0.1 $API 30 || die "server did not start"
+  BASE="http://127.0.0.1:$API"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
