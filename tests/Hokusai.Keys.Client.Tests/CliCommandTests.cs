@@ -116,6 +116,11 @@ public sealed class CliCommandTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Equal(3600, updated.Json().GetProperty("rateLimit").GetProperty("windowSeconds").GetInt32());
         Assert.Equal("v", updated.Json().GetProperty("metadata").GetProperty("k").GetString());
 
+        var notify = await _cli.AdminAsync("auth", "update-key", id, "--leak-policy", "notify", "--json");
+        Assert.True(notify.ExitCode == 0, notify.ToString());
+        Assert.Equal("notify", notify.Json().GetProperty("leakPolicy").GetString());
+        Assert.Equal(2, (await _cli.AdminAsync("auth", "update-key", id, "--leak-policy", "ignore")).ExitCode);
+
         var cleared = await _cli.AdminAsync("auth", "update-key", id, "--rate-limit", "none", "--json");
         Assert.True(cleared.ExitCode == 0, cleared.ToString());
         Assert.Equal(JsonValueKind.Null, cleared.Json().GetProperty("rateLimit").ValueKind);

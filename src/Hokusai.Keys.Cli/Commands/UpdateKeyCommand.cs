@@ -17,9 +17,11 @@ public sealed class UpdateKeyCommand(CliHost host) : CliCommand<UpdateKeySetting
         if (settings.ExpiresIn is not null && settings.ExpiresAt is not null) throw CliParsers.Usage("Give --expires-in or --expires-at, not both.");
         if (settings.ExpiresIn is not null) update.ExpiresAt = Host.Time.GetUtcNow() + CliParsers.Duration(settings.ExpiresIn, "--expires-in");
         if (settings.ExpiresAt is not null) update.ExpiresAt = settings.ExpiresAt is "never" or "none" ? null : CliParsers.Instant(settings.ExpiresAt, "--expires-at");
+        if (settings.LeakPolicy is not null)
+            update.LeakPolicy = settings.LeakPolicy is "revoke" or "notify" ? settings.LeakPolicy : throw CliParsers.Usage("--leak-policy must be 'revoke' or 'notify'.");
         if (settings.ClearMeta) update.Metadata = new Dictionary<string, string>();
         if (settings.Meta.Length > 0) update.Metadata = CliParsers.Metadata(settings.Meta);
-        if (update.IsEmpty) throw CliParsers.Usage("Nothing to change: give at least one of --name, --scopes, --rate-limit, --quota, --allowed-ips, --expires-in, --expires-at, --meta, --clear-meta.");
+        if (update.IsEmpty) throw CliParsers.Usage("Nothing to change: give at least one of --name, --scopes, --rate-limit, --quota, --allowed-ips, --expires-in, --expires-at, --meta, --clear-meta, --leak-policy.");
 
         using var client = CreateClient(settings);
         var key = await CallAsync(settings, "Updating key…", () => client.UpdateKeyAsync(settings.Id, update, cancellationToken));

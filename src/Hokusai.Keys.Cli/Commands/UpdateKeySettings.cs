@@ -35,6 +35,10 @@ public sealed class UpdateKeySettings : KeyIdSettings
     [Description("Metadata pair, repeatable; the given pairs replace the metadata.")]
     public string[] Meta { get; init; } = [];
 
+    [CommandOption("--leak-policy <POLICY>")]
+    [Description("What a leak report does: 'revoke' (default) or 'notify' (flag the key, keep it working; a loosening).")]
+    public string? LeakPolicy { get; init; }
+
     [CommandOption("--clear-meta")]
     [Description("Remove all metadata.")]
     public bool ClearMeta { get; init; }
