@@ -34,7 +34,7 @@ public sealed partial class UsageIngestor
     /// <summary>The set behind <see cref="DistinctAddressesColumn"/>: sorted 4-byte fingerprints (SHA-256 prefixes) of the
     /// addresses, never the addresses; bounded so a row stays small whatever the traffic.</summary>
     public const string AddressesColumn = "Addresses";
-    public const int MaxTrackedAddresses = 1024;
+    public const int MaxTrackedAddresses = UsageHour.MaxDistinctAddresses;
 
     /// <summary>Distinct-address counts of a key-hour that are logged with the key id when reached (once each per hour).</summary>
     private static readonly long[] AddressMilestones = [16, 64, 256, MaxTrackedAddresses];
