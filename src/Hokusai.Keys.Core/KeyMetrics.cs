@@ -27,7 +27,7 @@ public sealed class KeyMetrics
     public KeyMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _validations = meter.CreateCounter<long>("hokusai.validations", "{validation}", "Key validations by outcome code and endpoint.");
+        _validations = meter.CreateCounter<long>(ValidationsName, "{validation}", "Key validations by outcome code, endpoint, key environment and (refusals) owner bucket.");
         _validationDuration = meter.CreateHistogram<double>("hokusai.validation.duration", "s", "Time to validate a key, by cache level that answered.");
         _cacheLookups = meter.CreateCounter<long>("hokusai.cache.lookups", "{lookup}", "Key cache lookups by result (hit, miss).");
         _cacheEntriesRejected = meter.CreateCounter<long>("hokusai.cache.entries_rejected", "{entry}", "Shared cache entries read as a miss, by reason (integrity: failed MAC, tampered; pepper: made by an instance with another pepper).");
@@ -64,9 +64,6 @@ public sealed class KeyMetrics
 
     // Boxed once: a tag value boxed per call would allocate on every validation.
     private static readonly object True = true, False = false;
-
-    public void Validation(string code, string endpoint, long startTimestamp, bool cached) =>
-        Validation(code, endpoint, NoEnvironment, OwnerBucket.None, startTimestamp, cached);
 
     /// <summary>One validation answer; <paramref name="ownerBucket"/> (<see cref="OwnerBucket"/>) says whose key it was, in bounded cardinality.</summary>
     public void Validation(string code, string endpoint, string environment, string ownerBucket, long startTimestamp, bool cached)
