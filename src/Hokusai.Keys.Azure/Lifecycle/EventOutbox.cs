@@ -86,6 +86,7 @@ internal sealed partial class EventOutbox(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         if (!Enabled) return 0;
+        // Registered by the first sweep: only instances that sweep (in Functions the timer runs on one) report a backlog.
         if (!_observed && metrics is not null)
         {
             _observed = true;

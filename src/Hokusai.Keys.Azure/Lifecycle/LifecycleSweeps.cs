@@ -18,8 +18,8 @@ public sealed class LifecycleSweeps
 
     public bool OutboxEnabled => _outbox.Enabled;
 
-    /// <summary>Publishes lifecycle events left undispatched; returns how many were sent.</summary>
-    /// The usage poison queue is measured here too: this is the one frequent timer both hosts run.
+    /// <summary>Publishes lifecycle events left undispatched; returns how many were sent. Also measures the usage poison
+    /// queue (<see cref="Usage.UsagePoisonProbe"/>): this is the one frequent timer both hosts run.</summary>
     public async Task<int> SweepOutboxAsync(CancellationToken cancellationToken)
     {
         if (_poison is not null) await _poison.MeasureAsync(cancellationToken);
