@@ -40,6 +40,9 @@ param functionMaximumInstanceCount int = 40
 @description('Comma-separated CIDRs of gateways that forward end users\' addresses in the verify body (docs/security.md, "Who is throttled"); empty: none.')
 param trustedGateways string = ''
 
+@description('E-mail address the alerts notify (docs/operations.md, "Alerts"); empty: the action group has no receiver.')
+param alertEmail string = ''
+
 // No default, and nothing generated here: a pepper made per deployment would change on every deployment, leaving
 // instances with different peppers side by side during each rollout (docs/security.md).
 @description('Cache pepper stored in Key Vault (at least 32 characters). Generate it once per environment and pass the same value on every deployment (docs/deploy.md).')
@@ -143,6 +146,17 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
     trustedGateways: trustedGateways
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namePrefix: '${environmentName}-${resourceToken}'
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.logAnalyticsId
+    alertEmail: alertEmail
   }
 }
 

@@ -43,7 +43,7 @@ public static class AzureServiceCollectionExtensions
         services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName));
         services.TryAddSingleton<UsageQueues>();
         services.TryAddSingleton(sp => new UsageDayIndex(sp.GetRequiredService<StorageTables>()));
-        services.TryAddSingleton(sp => new UsageIngestor(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<UsageDayIndex>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageIngestor>>()));
+        services.TryAddSingleton(sp => new UsageIngestor(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<UsageDayIndex>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageIngestor>>(), sp.GetService<KeyMetrics>()));
         services.TryAddSingleton(sp => new UsageRetentionSweeper(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsageRetentionSweeper>>()));
         services.Replace(ServiceDescriptor.Singleton<IUsageReader, TableUsageReader>());
@@ -63,7 +63,8 @@ public static class AzureServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IQuotaThresholdSink, TableQuotaThresholdSink>());
         services.TryAddSingleton(sp => new ExpirySweeper(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<IKeyStore>(),
             sp.GetRequiredService<KeyEventLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ExpirySweeper>>()));
-        services.TryAddSingleton(sp => new LifecycleSweeps(sp.GetRequiredService<EventOutbox>(), sp.GetRequiredService<ExpirySweeper>()));
+        services.TryAddSingleton(sp => new LifecycleSweeps(sp.GetRequiredService<EventOutbox>(), sp.GetRequiredService<ExpirySweeper>(),
+            sp.GetService<UsageQueues>() is { } queues ? new UsagePoisonProbe(queues, sp.GetRequiredService<KeyMetrics>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsagePoisonProbe>>()) : null));
         return services;
     }
 

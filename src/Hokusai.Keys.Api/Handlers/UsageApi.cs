@@ -12,7 +12,7 @@ public sealed class UsageApi(UsageReportService reports)
     {
         var query = call.Request.Query;
         var report = await reports.GetAsync(call.KeyId, Single(query, "from"), Single(query, "to"), Single(query, "granularity"), call.Authenticated, call.Aborted);
-        var buckets = report.Buckets.Select(b => new UsageBucketResource(b.Start, b.Total, b.Allowed, b.Denied, b.Cost)).ToList();
+        var buckets = report.Buckets.Select(b => new UsageBucketResource(b.Start, b.Total, b.Allowed, b.Denied, b.Cost, b.DistinctAddresses)).ToList();
         return ApiResult.Json(StatusCodes.Status200OK, new KeyUsageResponse(report.KeyId, report.Granularity, buckets));
     }
 

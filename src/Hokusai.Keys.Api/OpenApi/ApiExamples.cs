@@ -76,8 +76,8 @@ public static class ApiExamples
 
     public static KeyUsageResponse Usage { get; } = new(KeyId, "hour",
     [
-        new UsageBucketResource(Created, 120, 117, new Dictionary<string, long> { [ErrorCodes.RateLimited] = 3 }, 117),
-        new UsageBucketResource(Created.AddHours(1), 0, 0, new Dictionary<string, long>(), 0),
+        new UsageBucketResource(Created, 120, 117, new Dictionary<string, long> { [ErrorCodes.RateLimited] = 3 }, 117, 4),
+        new UsageBucketResource(Created.AddHours(1), 0, 0, new Dictionary<string, long>(), 0, 0),
     ]);
 
     public static object ReportLeakRequest { get; } = new { key = Plaintext, url = "https://github.com/acme/app/blob/main/.env" };

@@ -196,6 +196,8 @@ public static class ApiSchemaRules
         Set(bucket, "total", Integer(0, long.MaxValue, "int64"));
         Set(bucket, "allowed", Integer(0, long.MaxValue, "int64"));
         Set(bucket, "cost", Integer(0, long.MaxValue, "int64"));
+        Set(bucket, "distinctAddresses", Integer(0, Usage.UsageHour.MaxDistinctAddresses, "int64",
+            "Distinct client addresses of the hour (of a day bucket: of its busiest hour); exact up to the maximum, which means at least that many."));
         Set(bucket, "denied", new OpenApiSchema
         {
             Type = JsonSchemaType.Object,

@@ -20,11 +20,12 @@ public sealed class RedisConnection : IAsyncDisposable
     private readonly object _gate = new();
     private Task<IConnectionMultiplexer>? _connecting;
 
-    public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection>? logger = null)
+    public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection>? logger = null, KeyMetrics? metrics = null)
         : this(options.Value,
             string.IsNullOrWhiteSpace(options.Value.HostName) ? null : AzureCredentials.Create(options.Value.ManagedIdentityClientId),
             TimeProvider.System, logger ?? (ILogger)NullLogger.Instance)
     {
+        if (IsConfigured) metrics?.ObserveRedisAvailability(() => IsAvailable);
     }
 
     /// <summary>With a credential the connection signs in with Entra ID tokens (tests pass a fake one).</summary>
@@ -39,6 +40,17 @@ public sealed class RedisConnection : IAsyncDisposable
     public bool IsConfigured { get; }
 
     public string KeyPrefix { get; }
+
+    /// <summary>Whether the connection is up now; null before the first connection attempt has finished.</summary>
+    public bool? IsAvailable
+    {
+        get
+        {
+            var connecting = Volatile.Read(ref _connecting);
+            if (connecting is null || !connecting.IsCompleted) return null;
+            return connecting.IsCompletedSuccessfully && connecting.Result.IsConnected;
+        }
+    }
 
     internal RedisTokenAuthentication? Authentication => _authentication;
 

@@ -21,7 +21,7 @@ namespace Hokusai.Keys.Azure.Lifecycle;
 /// Without Service Bus the outbox is off: no pointers, events stay in the audit table.
 /// </summary>
 internal sealed partial class EventOutbox(
-    StorageTables tables, IKeyEventPublisher publisher, IOptions<LifecycleOptions> options, TimeProvider time, ILogger<EventOutbox> logger)
+    StorageTables tables, IKeyEventPublisher publisher, IOptions<LifecycleOptions> options, TimeProvider time, ILogger<EventOutbox> logger, KeyMetrics? metrics = null)
     : IKeyEventOutbox, IHostedService
 {
     public const string Partition = "outbox";
@@ -29,6 +29,8 @@ internal sealed partial class EventOutbox(
 
     private readonly Channel<Pointer> _committed = Channel.CreateBounded<Pointer>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private Task? _loop;
+    private long _oldestLeftTicks = -1; // written by the sweep: -1 not swept yet, 0 none left, else the oldest left's time
+    private bool _observed;
 
     public bool Enabled => publisher.IsEnabled;
 
@@ -70,10 +72,27 @@ internal sealed partial class EventOutbox(
         }
     }
 
+    /// <summary>How long the oldest event the last sweep failed to dispatch has waited (zero: none left; null: no sweep yet).</summary>
+    internal TimeSpan? BacklogAge
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _oldestLeftTicks);
+            return ticks < 0 ? null : ticks == 0 ? TimeSpan.Zero : time.GetUtcNow() - new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
     /// <summary>Sends every event whose pointer is older than the grace period. Returns the number published.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         if (!Enabled) return 0;
+        // Registered by the first sweep: only instances that sweep (in Functions the timer runs on one) report a backlog.
+        if (!_observed && metrics is not null)
+        {
+            _observed = true;
+            metrics.ObserveOutboxBacklogAge(() => BacklogAge?.TotalSeconds);
+        }
+        DateTimeOffset? oldestLeft = null;
         var now = time.GetUtcNow();
         var before = (now - TimeSpan.FromSeconds(Math.Max(0, options.Value.OutboxGraceSeconds))).UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey lt {before}");
@@ -88,9 +107,11 @@ internal sealed partial class EventOutbox(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                oldestLeft ??= pointer.WrittenAt;
                 LogDispatchFailed(logger, pointer.KeyId, ex);
             }
         }
+        Interlocked.Exchange(ref _oldestLeftTicks, oldestLeft?.UtcTicks ?? 0);
         return sent;
     }
 

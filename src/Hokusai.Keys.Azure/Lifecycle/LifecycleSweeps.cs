@@ -5,19 +5,26 @@ namespace Hokusai.Keys.Azure.Lifecycle;
 public sealed class LifecycleSweeps
 {
     private readonly EventOutbox _outbox;
+    private readonly Usage.UsagePoisonProbe? _poison;
 
-    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry)
+    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry, Usage.UsagePoisonProbe? poison = null)
     {
         _outbox = outbox;
         Expiry = expiry;
+        _poison = poison;
     }
 
     public ExpirySweeper Expiry { get; }
 
     public bool OutboxEnabled => _outbox.Enabled;
 
-    /// <summary>Publishes lifecycle events left undispatched; returns how many were sent.</summary>
-    public Task<int> SweepOutboxAsync(CancellationToken cancellationToken) => _outbox.SweepAsync(cancellationToken);
+    /// <summary>Publishes lifecycle events left undispatched; returns how many were sent. Also measures the usage poison
+    /// queue (<see cref="Usage.UsagePoisonProbe"/>): this is the one frequent timer both hosts run.</summary>
+    public async Task<int> SweepOutboxAsync(CancellationToken cancellationToken)
+    {
+        if (_poison is not null) await _poison.MeasureAsync(cancellationToken);
+        return await _outbox.SweepAsync(cancellationToken);
+    }
 
     public Task<int> SweepExpiryAsync(CancellationToken cancellationToken) => Expiry.SweepAsync(cancellationToken);
 }

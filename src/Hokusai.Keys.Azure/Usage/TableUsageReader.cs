@@ -23,7 +23,7 @@ internal sealed class TableUsageReader(StorageTables tables) : IUsageReader
                     if (name.StartsWith(UsageIngestor.DeniedPrefix, StringComparison.Ordinal) && value is long or int)
                         denied[name[UsageIngestor.DeniedPrefix.Length..]] = Convert.ToInt64(value, CultureInfo.InvariantCulture);
                 var start = DateTimeOffset.ParseExact(e.RowKey[UsageIngestor.HourRowPrefix.Length..], "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                hours.Add(new UsageHour(start, e.GetInt64("Total") ?? 0, e.GetInt64("Allowed") ?? 0, denied, e.GetInt64("Cost") ?? 0));
+                hours.Add(new UsageHour(start, e.GetInt64("Total") ?? 0, e.GetInt64("Allowed") ?? 0, denied, e.GetInt64("Cost") ?? 0, e.GetInt64(UsageIngestor.DistinctAddressesColumn) ?? 0));
             }
         }
         catch (Exception ex) when (StorageErrors.IsUnavailable(ex))

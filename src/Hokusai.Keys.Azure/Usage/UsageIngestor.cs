@@ -10,8 +10,8 @@ namespace Hokusai.Keys.Azure.Usage;
 
 /// <summary>
 /// Folds a usage message into hourly aggregates per key (table <c>{prefix}keyusage</c>: PartitionKey = key id,
-/// RowKey <c>h_{yyyyMMddHH}</c>; columns Total, Allowed, Cost, AllowedCost, <c>D_{code}</c>) and updates the keys'
-/// <c>LastUsedAt</c>. A key's first row of a day is indexed by day first (<see cref="UsageDayIndex"/>), so the retention
+/// RowKey <c>h_{yyyyMMddHH}</c>; columns Total, Allowed, Cost, AllowedCost, <c>D_{code}</c>, DistinctAddresses and
+/// Addresses) and updates the keys' <c>LastUsedAt</c>. A key's first row of a day is indexed by day first (<see cref="UsageDayIndex"/>), so the retention
 /// cleanup (<see cref="UsageRetentionSweeper"/>) can find it. The one handler of the Functions queue trigger and of the
 /// server's queue consumer.
 /// <para>
@@ -27,6 +27,17 @@ public sealed partial class UsageIngestor
     public const string BatchRowPrefix = "batch_";
     public const string DeniedPrefix = "D_";
     public const string AllowedCostColumn = "AllowedCost";
+
+    /// <summary>Distinct client addresses of the hour: exact up to <see cref="MaxTrackedAddresses"/>, then that many.</summary>
+    public const string DistinctAddressesColumn = "DistinctAddresses";
+
+    /// <summary>The set behind <see cref="DistinctAddressesColumn"/>: sorted 4-byte fingerprints (SHA-256 prefixes) of the
+    /// addresses, never the addresses; bounded so a row stays small whatever the traffic.</summary>
+    public const string AddressesColumn = "Addresses";
+    public const int MaxTrackedAddresses = UsageHour.MaxDistinctAddresses;
+
+    /// <summary>Distinct-address counts of a key-hour that are logged with the key id when reached (once each per hour).</summary>
+    private static readonly long[] AddressMilestones = [16, 64, 256, MaxTrackedAddresses];
     private const int MaxHoursPerTransaction = TableLimits.MaxTransactionActions - 1;
     private const int MaxAttempts = 20;
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -35,12 +46,14 @@ public sealed partial class UsageIngestor
     private readonly UsageDayIndex _days;
     private readonly TimeProvider _time;
     private readonly ILogger<UsageIngestor> _logger;
+    private readonly KeyMetrics? _metrics;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUsedWritten = new(StringComparer.Ordinal);
     private long _aggregateWrites;
     private long _lastUsedWrites;
 
-    internal UsageIngestor(StorageTables tables, UsageDayIndex days, TimeProvider time, ILogger<UsageIngestor> logger)
+    internal UsageIngestor(StorageTables tables, UsageDayIndex days, TimeProvider time, ILogger<UsageIngestor> logger, KeyMetrics? metrics = null)
     {
+        _metrics = metrics;
         _tables = tables;
         _days = days;
         _time = time;
@@ -199,6 +212,7 @@ public sealed partial class UsageIngestor
             {
                 await _tables.Usage.SubmitTransactionAsync(actions, cancellationToken);
                 Interlocked.Increment(ref _aggregateWrites);
+                foreach (var (hour, sum) in hours) ReportAddresses(keyId, hour, sum);
                 return Outcome.Applied;
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
@@ -259,11 +273,34 @@ public sealed partial class UsageIngestor
         if (_lastUsedWritten.Count > 100_000) _lastUsedWritten.Clear();
     }
 
+    /// <summary>After a commit: the key-hour's distinct addresses as a metric, and its key id in the log at each milestone.</summary>
+    private void ReportAddresses(string keyId, DateTimeOffset hour, HourSum sum)
+    {
+        if (sum.Addresses.Count == 0) return;
+        _metrics?.KeyHourAddresses(sum.AddressesAfter, OwnerBucket.Of(sum.Owner));
+        foreach (var milestone in AddressMilestones)
+            if (sum.AddressesBefore < milestone && milestone <= sum.AddressesAfter)
+                LogManyAddresses(_logger, keyId, sum.AddressesAfter, hour);
+    }
+
+    /// <summary>The fingerprint of an address in <see cref="AddressesColumn"/> (IPv4-mapped IPv6 counts as the IPv4 address).</summary>
+    internal static uint AddressFingerprint(System.Net.IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var written);
+        Span<byte> hash = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
+        System.Security.Cryptography.SHA256.HashData(bytes[..written], hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash);
+    }
+
     private static HourSum Fold(IEnumerable<UsageEvent> events)
     {
         var sum = new HourSum();
         foreach (var e in events)
         {
+            sum.Owner ??= e.Owner;
+            if (e.ClientIp is { } address) sum.Addresses.Add(AddressFingerprint(address));
             sum.Total++;
             // Only allowed requests consume cost (the validator records 0 for refusals; messages from older instances may not).
             if (e.Code == "VALID")
@@ -284,9 +321,15 @@ public sealed partial class UsageIngestor
         public long Cost;
         public long AllowedCost;
         public readonly Dictionary<string, long> Denied = new(StringComparer.Ordinal);
+        public readonly HashSet<uint> Addresses = [];
+        public string? Owner;
+
+        /// <summary>The row's distinct addresses before and after the last <see cref="AddTo"/>.</summary>
+        public long AddressesBefore, AddressesAfter;
 
         public void AddTo(TableEntity entity)
         {
+            if (Addresses.Count > 0) MergeAddresses(entity);
             // What the quota consumed (Cost includes refused requests): the durable copy of the Redis quota counters.
             // Rows written before this column existed count their allowed requests at cost 1.
             entity[AllowedCostColumn] = (entity.GetInt64(AllowedCostColumn) ?? entity.GetInt64("Allowed") ?? 0) + AllowedCost;
@@ -296,7 +339,34 @@ public sealed partial class UsageIngestor
             foreach (var (code, count) in Denied)
                 entity[DeniedPrefix + code] = (entity.GetInt64(DeniedPrefix + code) ?? 0) + count;
         }
+
+        private void MergeAddresses(TableEntity entity)
+        {
+            var stored = entity.GetBinary(AddressesColumn) ?? [];
+            var set = new SortedSet<uint>();
+            for (var i = 0; i + 4 <= stored.Length; i += 4) set.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(stored.AsSpan(i)));
+            AddressesBefore = Math.Max(set.Count, entity.GetInt64(DistinctAddressesColumn) ?? 0);
+            // Past the cap the set stops growing and the count stays at the cap: "at least this many".
+            foreach (var fingerprint in Addresses)
+            {
+                if (set.Count >= MaxTrackedAddresses) break;
+                set.Add(fingerprint);
+            }
+            var bytes = new byte[set.Count * 4];
+            var offset = 0;
+            foreach (var fingerprint in set)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(offset), fingerprint);
+                offset += 4;
+            }
+            entity[AddressesColumn] = bytes;
+            AddressesAfter = Math.Max(set.Count, AddressesBefore);
+            entity[DistinctAddressesColumn] = AddressesAfter;
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Key {KeyId} was used from {Addresses} distinct client addresses in the hour from {Hour:u} (docs/operations.md, alert key-many-addresses)")]
+    private static partial void LogManyAddresses(ILogger logger, string keyId, long addresses, DateTimeOffset hour);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage message rejected: {Reason} ({Bytes} bytes); it goes to the poison queue after the configured dequeue count")]
     private static partial void LogInvalid(ILogger logger, string reason, int bytes);

@@ -12,7 +12,7 @@ namespace Hokusai.Keys.Leaks;
 /// the right secret is acted on (<see cref="KeyManagementService.ReportLeakAsync"/>): a report cannot touch a key
 /// without presenting it. Tokens appear in answers and logs only as their SHA-256.
 /// </summary>
-public sealed partial class LeakReportService(KeyValidator validator, KeyManagementService keys, ILogger<LeakReportService> logger)
+public sealed partial class LeakReportService(KeyValidator validator, KeyManagementService keys, KeyMetrics metrics, ILogger<LeakReportService> logger)
 {
     public const int MaxUrlLength = 2048;
     public const int MaxSourceLength = 64;
@@ -44,7 +44,11 @@ public sealed partial class LeakReportService(KeyValidator validator, KeyManagem
 
         var report = new LeakReport(reporter, reporterIp?.ToString(), Bounded(token.Url, MaxUrlLength), Bounded(token.Source, MaxSourceLength));
         var outcome = await keys.ReportLeakAsync(key.Id, report, cancellationToken);
-        if (outcome is LeakOutcome.Revoked or LeakOutcome.Flagged) LogLeak(logger, key.Id, hash, reporter, outcome);
+        if (outcome is LeakOutcome.Revoked or LeakOutcome.Flagged)
+        {
+            LogLeak(logger, key.Id, hash, reporter, outcome);
+            metrics.LeakReported(reporter, outcome == LeakOutcome.Revoked ? "revoked" : "flagged");
+        }
         return new LeakVerdict(hash, token.Type, outcome != LeakOutcome.NotActive, outcome);
     }
 

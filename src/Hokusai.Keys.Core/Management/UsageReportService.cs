@@ -40,7 +40,7 @@ public sealed class UsageReportService(KeyManagementService keys, IUsageReader u
         var index = 0;
         for (var bucket = first; bucket < last; bucket += step)
         {
-            long total = 0, allowed = 0, cost = 0;
+            long total = 0, allowed = 0, cost = 0, addresses = 0;
             var denied = new SortedDictionary<string, long>(StringComparer.Ordinal);
             for (; index < hours.Count && hours[index].Start < bucket + step; index++)
             {
@@ -49,9 +49,10 @@ public sealed class UsageReportService(KeyManagementService keys, IUsageReader u
                 total += h.Total;
                 allowed += h.Allowed;
                 cost += h.Cost;
+                addresses = Math.Max(addresses, h.DistinctAddresses);
                 foreach (var (code, count) in h.Denied) denied[code] = denied.GetValueOrDefault(code) + count;
             }
-            buckets.Add(new UsageBucket(bucket, total, allowed, denied, cost));
+            buckets.Add(new UsageBucket(bucket, total, allowed, denied, cost, addresses));
         }
         return new UsageReport(keyId, granularity, buckets);
     }

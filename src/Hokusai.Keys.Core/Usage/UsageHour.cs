@@ -6,4 +6,9 @@ namespace Hokusai.Keys.Usage;
 /// <param name="Allowed">Those answered VALID.</param>
 /// <param name="Denied">Count per refusal code (every code but VALID).</param>
 /// <param name="Cost">Cost units of the allowed ones.</param>
-public sealed record UsageHour(DateTimeOffset Start, long Total, long Allowed, IReadOnlyDictionary<string, long> Denied, long Cost);
+/// <param name="DistinctAddresses">Distinct client addresses in the hour (exact up to the ingestion's cap, then the cap).</param>
+public sealed record UsageHour(DateTimeOffset Start, long Total, long Allowed, IReadOnlyDictionary<string, long> Denied, long Cost, long DistinctAddresses = 0)
+{
+    /// <summary>Distinct addresses are counted exactly up to this many per key-hour; the count then stays here ("at least").</summary>
+    public const int MaxDistinctAddresses = 1024;
+}

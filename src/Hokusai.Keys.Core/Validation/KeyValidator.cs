@@ -186,13 +186,22 @@ public sealed partial class KeyValidator(
             failures.RecordFailure(caller, request.GatewayEndUser);
 
         var code = result.ToWire();
-        metrics.Validation(code, request.Endpoint.ToTag(), started, outcome.Cached);
+        // The owner only on refusals ("whose keys are failing"): hashing it on every valid answer would cost the hot path.
+        var ownerBucket = result == ValidationCode.Valid ? OwnerBucket.None : OwnerBucket.Of(outcome.Existing?.Owner);
+        metrics.Validation(code, request.Endpoint.ToTag(), EnvironmentTag(request.Key), ownerBucket, started, outcome.Cached);
         // Usage is stored per key only for keys that exist: refusals of unknown ids are counted in metrics, so
         // unauthenticated callers cannot make storage grow with ids they invent. Only a valid request adds its cost:
         // a forged key for a known id must not add to the owner's usage.
         if (request.Endpoint.IsMetered() && outcome.Existing is { } known)
             usage.Record(new UsageEvent(known.Id, known.Owner, time.GetUtcNow(), code, request.ClientIp, result == ValidationCode.Valid ? request.Cost : 0));
     }
+
+    /// <summary>The environment a presented key claims by its prefix (<see cref="KeyMetrics.NoEnvironment"/> for none).</summary>
+    private static string EnvironmentTag(string? key) =>
+        key is null ? KeyMetrics.NoEnvironment
+        : key.StartsWith(ApiKeyFormat.PrefixFor(KeyEnvironment.Live), StringComparison.Ordinal) ? KeyEnvironmentNames.Live
+        : key.StartsWith(ApiKeyFormat.PrefixFor(KeyEnvironment.Test), StringComparison.Ordinal) ? KeyEnvironmentNames.Test
+        : KeyMetrics.NoEnvironment;
 
     /// <summary>
     /// The key with the presented secret, from the cache or from storage and bcrypt. Every secret the cache cannot
