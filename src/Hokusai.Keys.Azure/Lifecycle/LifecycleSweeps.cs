@@ -6,13 +6,16 @@ public sealed class LifecycleSweeps
 {
     private readonly EventOutbox _outbox;
 
-    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry)
+    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry, RotationDueSweeper rotationDue)
     {
         _outbox = outbox;
         Expiry = expiry;
+        RotationDue = rotationDue;
     }
 
     public ExpirySweeper Expiry { get; }
+
+    public RotationDueSweeper RotationDue { get; }
 
     public bool OutboxEnabled => _outbox.Enabled;
 
@@ -20,4 +23,7 @@ public sealed class LifecycleSweeps
     public Task<int> SweepOutboxAsync(CancellationToken cancellationToken) => _outbox.SweepAsync(cancellationToken);
 
     public Task<int> SweepExpiryAsync(CancellationToken cancellationToken) => Expiry.SweepAsync(cancellationToken);
+
+    /// <summary>Records the <c>key.rotation_due</c> reminders that are due; returns how many.</summary>
+    public Task<int> SweepRotationDueAsync(CancellationToken cancellationToken) => RotationDue.SweepAsync(cancellationToken);
 }
