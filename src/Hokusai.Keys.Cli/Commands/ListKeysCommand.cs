@@ -42,7 +42,10 @@ public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>
             Out.WriteLine("No keys.");
             return ExitCodes.Ok;
         }
-        WriteList(KeyColumns(settings), page.Items);
+        var columns = KeyColumns(settings);
+        if (settings.RotationDue)
+            columns.Add(new("Rotate by", "rotationDueAt", k => Moment(k.RotationDueAt, settings), k => RelativeTime.Iso(k.RotationDueAt)));
+        WriteList(columns, page.Items);
         if (page.NextCursor is not null) WriteHint($"More keys: --cursor {page.NextCursor} (or --all).");
         return ExitCodes.Ok;
     }
@@ -63,7 +66,6 @@ public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>
         new("Expires", "expiresAt", k => Moment(k.ExpiresAt, settings), k => RelativeTime.Iso(k.ExpiresAt)) { DropOrder = 6 },
         new("Last used", "lastUsedAt", k => Moment(k.LastUsedAt, settings), k => RelativeTime.Iso(k.LastUsedAt)) { DropOrder = 5 },
         new("Revoked", "revokedAt", k => Moment(k.RevokedAt, settings), k => RelativeTime.Iso(k.RevokedAt)) { InTable = false },
-        new("Rotate by", "rotationDueAt", k => Moment(k.RotationDueAt, settings), k => RelativeTime.Iso(k.RotationDueAt)) { InTable = settings.RotationDue },
     ];
 
     private static Style StatusStyle(string status) => status switch
