@@ -124,6 +124,11 @@ param trustedGateways string = ''
 @minValue(1)
 param maxVerifyCost int = 1000
 
+@description('Longest an admin key may live, in days (0: unlimited): Hokusai:Policy:MaxKeyAgeDays:Admin. Admin keys get this expiry at creation and rotation (docs/security.md).')
+@minValue(0)
+@maxValue(3650)
+param maxAdminKeyAgeDays int = 90
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -227,6 +232,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Hokusai__RateLimiting__FailuresPerIpPerMinute: string(failuresPerIpPerMinute)
     Hokusai__RateLimiting__FailuresPerGatewayPerMinute: string(failuresPerGatewayPerMinute)
     Hokusai__RateLimiting__MaxCost: string(maxVerifyCost)
+
+    // Hokusai:Policy — key-management and other keys stay unlimited unless set here too (README, configuration).
+    Hokusai__Policy__MaxKeyAgeDays__Admin: string(maxAdminKeyAgeDays)
 
     // Hokusai:Network: the worker sees the Functions host on loopback; the client address comes in X-Forwarded-For.
     Hokusai__Network__TrustedProxies: '127.0.0.1/32,::1/128'

@@ -54,6 +54,16 @@ public static class ApiEndpoints
             b => Management(b, "Revoke a key (idempotent). Every instance refuses it within a second.")
                 .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson)
                 .Document((op, _) => op.KeyIdPath().Example(200, ApiExamples.Revoked))),
+        new("SuspendKey", "POST", ApiRoutes.SuspendKey, Access.Write, (sp, call) => Keys(sp).SuspendKeyAsync(call),
+            b => Management(b, "Suspend a key (idempotent): it answers SUSPENDED (401 on authorize) on every instance within a second, keeps its quota and history, and can be resumed. A revoked or expired key cannot be suspended.")
+                .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().Example(200, ApiExamples.Suspended)
+                    .Example(409, ApiExamples.Problem(ErrorCodes.KeyRevoked, "The key is revoked.")))),
+        new("ResumeKey", "POST", ApiRoutes.ResumeKey, Access.Write, (sp, call) => Keys(sp).ResumeKeyAsync(call),
+            b => Management(b, "Resume a suspended key (idempotent): it validates again on every instance within a second. Revocation is final: a revoked key answers 409.")
+                .Produces<KeyResource>(200, Json).Produces<ProblemResponse>(404, ProblemJson).Produces<ProblemResponse>(409, ProblemJson)
+                .Document((op, _) => op.KeyIdPath().Example(200, ApiExamples.Key)
+                    .Example(409, ApiExamples.Problem(ErrorCodes.KeyRevoked, "The key is revoked.")))),
         new("RotateKey", "POST", ApiRoutes.RotateKey, Access.Write, (sp, call) => Keys(sp).RotateKeyAsync(call),
             b => Management(b, "Replace a key by a new one; the old one keeps working for gracePeriodSeconds (default 86400; 0 revokes it now).")
                 .Produces<RotateKeyResponse>(201, Json).Produces<ProblemResponse>(400, ProblemJson)
@@ -86,7 +96,7 @@ public static class ApiEndpoints
                     .Example(429, ApiExamples.Problem(ErrorCodes.TooManyFailures, "Too many failed verifications from this caller; retry later."))),
             typeof(VerifyRequest)),
         new("Authorize", "GET", ApiRoutes.Authorize, null, (sp, call) => Validation(sp).AuthorizeAsync(call.Request),
-            b => b.WithTags("Validation").WithSummary("Gateway check: 204 with the key's identity in X-Hokusai-* headers, else a 400/401/403/429 problem (401 MISSING_KEY, MALFORMED, NOT_FOUND, REVOKED, EXPIRED; 403 WRONG_ENVIRONMENT, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE; 429 RATE_LIMITED, QUOTA_EXCEEDED, TOO_MANY_FAILURES).")
+            b => b.WithTags("Validation").WithSummary("Gateway check: 204 with the key's identity in X-Hokusai-* headers, else a 400/401/403/429 problem (401 MISSING_KEY, MALFORMED, NOT_FOUND, REVOKED, EXPIRED, SUSPENDED; 403 WRONG_ENVIRONMENT, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE; 429 RATE_LIMITED, QUOTA_EXCEEDED, TOO_MANY_FAILURES).")
                 .Produces(204).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
                 .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
                 .Document(GatewayCheck(StatusCodes.Status204NoContent))),

@@ -8,6 +8,8 @@ public static class ApiRoutes
     public const string Key = "keys/{id}";
     public const string RevokeKey = "keys/{id}/revoke";
     public const string RotateKey = "keys/{id}/rotate";
+    public const string SuspendKey = "keys/{id}/suspend";
+    public const string ResumeKey = "keys/{id}/resume";
     public const string KeyEvents = "keys/{id}/events";
     public const string KeyUsage = "keys/{id}/usage";
     public const string Verify = "keys/verify";

@@ -123,6 +123,7 @@ public sealed class HokusaiApiKeyHandler(
             VerifyCodes.NotFound => new(401, result.Code, "The API key is not known.", null),
             VerifyCodes.Revoked => new(401, result.Code, "The API key has been revoked.", null),
             VerifyCodes.Expired => new(401, result.Code, "The API key has expired.", null),
+            VerifyCodes.Suspended => new(401, result.Code, "The API key is suspended.", null),
             _ => new(401, result.Code, "The API key was refused.", null),
         };
     }

@@ -63,7 +63,10 @@ public static class AzureServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IQuotaThresholdSink, TableQuotaThresholdSink>());
         services.TryAddSingleton(sp => new ExpirySweeper(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<IKeyStore>(),
             sp.GetRequiredService<KeyEventLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ExpirySweeper>>()));
-        services.TryAddSingleton(sp => new LifecycleSweeps(sp.GetRequiredService<EventOutbox>(), sp.GetRequiredService<ExpirySweeper>(),
+        services.TryAddSingleton(sp => new RotationDueSweeper(sp.GetRequiredService<StorageTables>(), sp.GetRequiredService<IKeyStore>(),
+            sp.GetRequiredService<KeyEventLog>(), sp.GetRequiredService<Management.KeyAgePolicy>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RotationDueSweeper>>()));
+        services.TryAddSingleton(sp => new LifecycleSweeps(sp.GetRequiredService<EventOutbox>(), sp.GetRequiredService<ExpirySweeper>(), sp.GetRequiredService<RotationDueSweeper>(),
             sp.GetService<UsageQueues>() is { } queues ? new UsagePoisonProbe(queues, sp.GetRequiredService<KeyMetrics>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsagePoisonProbe>>()) : null));
         return services;
     }

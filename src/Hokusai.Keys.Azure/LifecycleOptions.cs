@@ -8,6 +8,7 @@ public sealed class LifecycleOptions
     [NotRequiredInAzure("Functions run the outbox sweep from a timer trigger.")]
     public int OutboxSweepSeconds { get; set; } = 30;
 
+    /// <summary>Also the interval of the rotation reminder sweep (<c>key.rotation_due</c>).</summary>
     [NotRequiredInAzure("Functions run the expiry sweep from a timer trigger.")]
     public int ExpirySweepSeconds { get; set; } = 300;
 

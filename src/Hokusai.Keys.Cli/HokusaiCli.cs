@@ -31,6 +31,10 @@ public static class HokusaiCli
                     .WithExample("auth", "update-key", "k_123", "--scopes", "models:read", "--rate-limit", "none");
                 auth.AddCommand<RevokeKeyCommand>("revoke-key").WithDescription("Revoke a key (asks first; --yes when not interactive).")
                     .WithExample("auth", "revoke-key", "k_123", "--yes");
+                auth.AddCommand<SuspendKeyCommand>("suspend-key").WithDescription("Suspend a key: refused (SUSPENDED) until resumed; keeps its quota and history.")
+                    .WithExample("auth", "suspend-key", "k_123");
+                auth.AddCommand<ResumeKeyCommand>("resume-key").WithDescription("Resume a suspended key (a revoked key stays revoked).")
+                    .WithExample("auth", "resume-key", "k_123");
                 auth.AddCommand<RotateKeyCommand>("rotate-key").WithDescription("Replace a key; the old one works for the grace period. Prints the new key once.")
                     .WithExample("auth", "rotate-key", "k_123", "--grace", "24h");
                 auth.AddCommand<UsageCommand>("usage").WithDescription("A key's verifications per hour or day, as a bar chart.")

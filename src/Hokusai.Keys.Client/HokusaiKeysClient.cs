@@ -109,6 +109,14 @@ public class HokusaiKeysClient : IDisposable
     public virtual Task<ApiKey> RevokeKeyAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKey>(HttpMethod.Post, KeyPath(id) + "/revoke", new JsonObject(), true, cancellationToken);
 
+    /// <summary>Suspends the key (it answers SUSPENDED until resumed; quota and history stay) and returns it. Idempotent.</summary>
+    public virtual Task<ApiKey> SuspendKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKey>(HttpMethod.Post, KeyPath(id) + "/suspend", new JsonObject(), true, cancellationToken);
+
+    /// <summary>Resumes a suspended key and returns it. Idempotent; a revoked key cannot be resumed (409 KEY_REVOKED).</summary>
+    public virtual Task<ApiKey> ResumeKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKey>(HttpMethod.Post, KeyPath(id) + "/resume", new JsonObject(), true, cancellationToken);
+
     /// <summary>
     /// Replaces a key; the old one keeps working for <paramref name="gracePeriod"/> (server default one day; zero revokes
     /// it now). The new key expires <paramref name="expiresIn"/> from now, or, without it, when the old one would have.

@@ -28,6 +28,7 @@ public static class ErrorCodes
     public const string KeyRevoked = "KEY_REVOKED";
     public const string KeyExpired = "KEY_EXPIRED";
     public const string KeyAlreadyRotated = "KEY_ALREADY_ROTATED";
+    public const string KeySuspended = "KEY_SUSPENDED";
     public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
 
     // Leak reports
@@ -40,6 +41,7 @@ public static class ErrorCodes
     public const string NotFound = "NOT_FOUND";
     public const string Revoked = "REVOKED";
     public const string Expired = "EXPIRED";
+    public const string Suspended = "SUSPENDED";
     public const string WrongEnvironment = "WRONG_ENVIRONMENT";
     public const string IpNotAllowed = "IP_NOT_ALLOWED";
     public const string InsufficientScope = "INSUFFICIENT_SCOPE";

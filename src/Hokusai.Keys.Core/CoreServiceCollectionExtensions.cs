@@ -13,6 +13,10 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddHokusaiCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
+        services.AddOptions<KeyAgeOptions>().Bind(configuration.GetSection(KeyAgeOptions.SectionName))
+            .Validate(o => o.Admin >= 0 && o.KeyManagement >= 0 && o.Other >= 0 && o.Admin <= 3650 && o.KeyManagement <= 3650 && o.Other <= 3650,
+                "Hokusai:Policy:MaxKeyAgeDays: each class is 0 (unlimited) to 3650 days.");
+        services.TryAddSingleton<KeyAgePolicy>();
         services.AddOptions<RateLimiting.RateLimitingOptions>().Bind(configuration.GetSection(RateLimiting.RateLimitingOptions.SectionName))
             .Validate(o => RateLimiting.RateLimitFailureModes.IsValid(o.FailureMode), "Hokusai:RateLimiting:FailureMode must be local, fail-open or fail-closed.")
             .Validate(o => o.ExpectedInstanceCount >= 1 && o.MaxCost >= 1, "Hokusai:RateLimiting: ExpectedInstanceCount and MaxCost must be at least 1.")

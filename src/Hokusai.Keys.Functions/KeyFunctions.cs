@@ -28,6 +28,14 @@ public sealed class KeyFunctions(ApiInvoker api)
     public async Task<IActionResult> RevokeKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RevokeKey)] HttpRequest request, string id) =>
         await api.InvokeAsync(nameof(RevokeKey), request, id);
 
+    [Function("SuspendKey")]
+    public async Task<IActionResult> SuspendKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.SuspendKey)] HttpRequest request, string id) =>
+        await api.InvokeAsync(nameof(SuspendKey), request, id);
+
+    [Function("ResumeKey")]
+    public async Task<IActionResult> ResumeKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ResumeKey)] HttpRequest request, string id) =>
+        await api.InvokeAsync(nameof(ResumeKey), request, id);
+
     [Function("RotateKey")]
     public async Task<IActionResult> RotateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RotateKey)] HttpRequest request, string id) =>
         await api.InvokeAsync(nameof(RotateKey), request, id);

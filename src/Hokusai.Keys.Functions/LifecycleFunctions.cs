@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Hokusai.Keys.Functions;
 
-/// <summary>Timer-triggered lifecycle work: the outbox sweeper (leftover events to Service Bus) and the expiry sweeper.</summary>
+/// <summary>Timer-triggered lifecycle work: the outbox sweeper (leftover events to Service Bus), the expiry sweeper and the rotation reminders.</summary>
 public sealed class LifecycleFunctions(LifecycleSweeps sweeps)
 {
     [Function("SweepOutbox")]
@@ -13,4 +13,9 @@ public sealed class LifecycleFunctions(LifecycleSweeps sweeps)
     [Function("SweepExpiry")]
     public async Task SweepExpiry([TimerTrigger("0 */5 * * * *")] TimerInfo timer, FunctionContext context) =>
         await sweeps.SweepExpiryAsync(context.CancellationToken);
+
+    // Reminders are days apart and recorded once each: hourly is ample.
+    [Function("SweepRotationDue")]
+    public async Task SweepRotationDue([TimerTrigger("0 0 * * * *")] TimerInfo timer, FunctionContext context) =>
+        await sweeps.SweepRotationDueAsync(context.CancellationToken);
 }

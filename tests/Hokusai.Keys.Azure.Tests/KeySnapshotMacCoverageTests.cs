@@ -38,6 +38,7 @@ public sealed class KeySnapshotMacCoverageTests
         Metadata = new Dictionary<string, string> { ["team"] = "blue" },
         ExpiresAt = new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero),
         RevokedAt = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero),
+        SuspendedAt = new DateTimeOffset(2030, 6, 7, 8, 9, 10, TimeSpan.Zero),
         RotatedToId = "successor0000001",
         LeakedAt = new DateTimeOffset(2030, 7, 8, 9, 10, 11, TimeSpan.Zero),
         LeakPolicy = KeyLeakPolicy.Notify,

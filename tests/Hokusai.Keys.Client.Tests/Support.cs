@@ -87,6 +87,9 @@ public sealed class CliRunner(ServerFixture fixture)
     /// <summary>Set: stdout is a terminal this wide (tables); null: stdout is a pipe (tab-separated rows).</summary>
     public int? TerminalWidth { get; set; }
 
+    /// <summary>The CLI's clock (relative times, --rotation-due); the system clock when null.</summary>
+    public TimeProvider? Time { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
@@ -100,6 +103,7 @@ public sealed class CliRunner(ServerFixture fixture)
             ConfigPath = ConfigPath,
             Interactive = Interactive,
             HttpMessageHandler = fixture.Server.CreateCheckedHandler(),
+            Time = Time ?? TimeProvider.System,
         };
         var code = await HokusaiCli.RunAsync(args, host);
         return new CliResult(code, stdout.ToString(), stderr.ToString());

@@ -10,7 +10,7 @@ namespace Hokusai.Keys.Api.Handlers;
 /// The key-management routes: each method turns one authenticated request into a call of
 /// <see cref="KeyManagementService"/> and its answer into a response. <see cref="ApiInvoker"/> authenticates first.
 /// </summary>
-public sealed class KeysApi(KeyManagementService keys, TimeProvider time)
+public sealed class KeysApi(KeyManagementService keys, TimeProvider time, KeyAgePolicy agePolicy)
 {
     public async Task<ApiResult> CreateKeyAsync(ApiCall call)
     {
@@ -18,7 +18,7 @@ public sealed class KeysApi(KeyManagementService keys, TimeProvider time)
         if (body.Problem is not null) return body.Problem;
 
         var created = await keys.CreateAsync(body.Value!, call.Authenticated, call.Aborted);
-        var resource = KeyResource.From(created.Record, time.GetUtcNow()) with { Key = created.Key.Plaintext };
+        var resource = KeyResource.From(created.Record, time.GetUtcNow(), agePolicy) with { Key = created.Key.Plaintext };
         return ApiResult.Json(StatusCodes.Status201Created, resource)
             .WithHeader("Location", $"/api/keys/{created.Record.Id}")
             .WithHeader("Cache-Control", "no-store");
@@ -30,13 +30,13 @@ public sealed class KeysApi(KeyManagementService keys, TimeProvider time)
         if (!TryParseLimit(query, KeyManagementService.MaxPageSize, out var limit)) return Problems.Invalid("limit", $"must be 1–{KeyManagementService.MaxPageSize}");
         var page = await keys.ListAsync(Single(query, "owner"), Single(query, "status"), limit, Single(query, "cursor"), call.Authenticated, call.Aborted);
         var now = time.GetUtcNow();
-        return ApiResult.Json(StatusCodes.Status200OK, new KeyListResponse(page.Items.Select(k => KeyResource.From(k, now)).ToList(), page.NextCursor));
+        return ApiResult.Json(StatusCodes.Status200OK, new KeyListResponse(page.Items.Select(k => KeyResource.From(k, now, agePolicy)).ToList(), page.NextCursor));
     }
 
     public async Task<ApiResult> GetKeyAsync(ApiCall call)
     {
         var record = await keys.GetAsync(call.KeyId, call.Authenticated, call.Aborted);
-        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow()));
+        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow(), agePolicy));
     }
 
     public async Task<ApiResult> UpdateKeyAsync(ApiCall call)
@@ -44,13 +44,25 @@ public sealed class KeysApi(KeyManagementService keys, TimeProvider time)
         var body = await RequestBody.ReadAsync<UpdateKeyRequest>(call.Request, required: true, call.Aborted);
         if (body.Problem is not null) return body.Problem;
         var record = await keys.UpdateAsync(call.KeyId, body.Value!, call.Authenticated, call.Aborted);
-        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow()));
+        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow(), agePolicy));
     }
 
     public async Task<ApiResult> RevokeKeyAsync(ApiCall call)
     {
         var record = await keys.RevokeAsync(call.KeyId, call.Authenticated, call.Aborted);
-        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow()));
+        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow(), agePolicy));
+    }
+
+    public async Task<ApiResult> SuspendKeyAsync(ApiCall call)
+    {
+        var record = await keys.SuspendAsync(call.KeyId, call.Authenticated, call.Aborted);
+        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow(), agePolicy));
+    }
+
+    public async Task<ApiResult> ResumeKeyAsync(ApiCall call)
+    {
+        var record = await keys.ResumeAsync(call.KeyId, call.Authenticated, call.Aborted);
+        return ApiResult.Json(StatusCodes.Status200OK, KeyResource.From(record, time.GetUtcNow(), agePolicy));
     }
 
     public async Task<ApiResult> RotateKeyAsync(ApiCall call)
@@ -59,7 +71,7 @@ public sealed class KeysApi(KeyManagementService keys, TimeProvider time)
         if (body.Problem is not null) return body.Problem;
         var rotated = await keys.RotateAsync(call.KeyId, body.Value ?? new RotateKeyRequest(), call.Authenticated, call.Aborted);
         var now = time.GetUtcNow();
-        var response = new RotateKeyResponse(KeyResource.From(rotated.Record, now) with { Key = rotated.Key.Plaintext }, KeyResource.From(rotated.Previous, now));
+        var response = new RotateKeyResponse(KeyResource.From(rotated.Record, now, agePolicy) with { Key = rotated.Key.Plaintext }, KeyResource.From(rotated.Previous, now, agePolicy));
         return ApiResult.Json(StatusCodes.Status201Created, response)
             .WithHeader("Location", $"/api/keys/{rotated.Record.Id}")
             .WithHeader("Cache-Control", "no-store");

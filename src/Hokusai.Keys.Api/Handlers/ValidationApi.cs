@@ -173,6 +173,7 @@ public sealed class ValidationApi(KeyValidator validator, ClientIpResolver clien
         ValidationCode.NotFound => "The API key is not known.",
         ValidationCode.Revoked => "The API key has been revoked.",
         ValidationCode.Expired => "The API key has expired.",
+        ValidationCode.Suspended => "The API key is suspended.",
         ValidationCode.WrongEnvironment => "The API key belongs to another environment (live or test) than the one required.",
         ValidationCode.IpNotAllowed => "The API key may not be used from this address.",
         ValidationCode.InsufficientScope => "The API key lacks a required scope.",

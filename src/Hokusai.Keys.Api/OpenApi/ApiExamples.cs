@@ -65,6 +65,8 @@ public static class ApiExamples
 
     public static KeyResource Revoked { get; } = Key with { Status = KeyStatusNames.Revoked, RevokedAt = Created.AddDays(3) };
 
+    public static KeyResource Suspended { get; } = Key with { Status = KeyStatusNames.Suspended, SuspendedAt = Created.AddDays(3) };
+
     public static KeyEventListResponse Events { get; } = new(
         [
             new KeyEventResource("0194a3b2c1d07e8f9a0b1c2d3e4f5a6b", KeyEventTypes.Updated, KeyId, Created.AddDays(2),

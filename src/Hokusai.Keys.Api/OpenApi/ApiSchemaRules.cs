@@ -69,7 +69,7 @@ public static class ApiSchemaRules
 
     public static IReadOnlyList<string> Environments { get; } = [KeyEnvironmentNames.Live, KeyEnvironmentNames.Test];
 
-    public static IReadOnlyList<string> Statuses { get; } = [KeyStatusNames.Active, KeyStatusNames.Revoked, KeyStatusNames.Expired];
+    public static IReadOnlyList<string> Statuses { get; } = [KeyStatusNames.Active, KeyStatusNames.Suspended, KeyStatusNames.Revoked, KeyStatusNames.Expired];
 
     public static IReadOnlyList<string> QuotaPeriods { get; } = [QuotaPolicy.Day, QuotaPolicy.Month];
 

@@ -7,14 +7,17 @@ public sealed class LifecycleSweeps
     private readonly EventOutbox _outbox;
     private readonly Usage.UsagePoisonProbe? _poison;
 
-    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry, Usage.UsagePoisonProbe? poison = null)
+    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry, RotationDueSweeper rotationDue, Usage.UsagePoisonProbe? poison = null)
     {
         _outbox = outbox;
         Expiry = expiry;
+        RotationDue = rotationDue;
         _poison = poison;
     }
 
     public ExpirySweeper Expiry { get; }
+
+    public RotationDueSweeper RotationDue { get; }
 
     public bool OutboxEnabled => _outbox.Enabled;
 
@@ -27,4 +30,7 @@ public sealed class LifecycleSweeps
     }
 
     public Task<int> SweepExpiryAsync(CancellationToken cancellationToken) => Expiry.SweepAsync(cancellationToken);
+
+    /// <summary>Records the <c>key.rotation_due</c> reminders that are due; returns how many.</summary>
+    public Task<int> SweepRotationDueAsync(CancellationToken cancellationToken) => RotationDue.SweepAsync(cancellationToken);
 }

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 
-/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox, expiry and usage retention sweeps.</summary>
+/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox, expiry (with rotation reminders) and usage retention sweeps.</summary>
 internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, UsageRetentionSweeper usageRetention, IOptions<LifecycleOptions> options, ILogger<LifecycleTimerService> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         LoopAsync("outbox", TimeSpan.FromSeconds(Math.Max(1, options.Value.OutboxSweepSeconds)), sweeps.SweepOutboxAsync, stoppingToken),
         LoopAsync("expiry", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepExpiryAsync, stoppingToken),
+        LoopAsync("rotation reminder", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepRotationDueAsync, stoppingToken),
         LoopAsync("usage retention", TimeSpan.FromSeconds(Math.Max(1, options.Value.UsageRetentionSweepSeconds)), usageRetention.SweepAsync, stoppingToken));
 
     private async Task LoopAsync(string name, TimeSpan interval, Func<CancellationToken, Task<int>> sweep, CancellationToken stoppingToken)

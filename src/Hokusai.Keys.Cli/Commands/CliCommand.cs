@@ -95,6 +95,8 @@ public abstract class CliCommand<TSettings>(CliHost host) : AsyncCommand<TSettin
         Row("Created", When(key.CreatedAt));
         Row("Expires", When(key.ExpiresAt));
         Row("Revoked", When(key.RevokedAt));
+        if (key.SuspendedAt is not null) Row("Suspended", When(key.SuspendedAt));
+        if (key.RotationDueAt is not null) Row("Rotate by", When(key.RotationDueAt));
         Row("Last used", When(key.LastUsedAt));
         if (key.RotatedFromId is not null) Row("Rotated from", key.RotatedFromId);
         if (key.RotatedToId is not null) Row("Rotated to", key.RotatedToId);

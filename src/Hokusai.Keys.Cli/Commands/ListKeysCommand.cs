@@ -7,12 +7,15 @@ namespace Hokusai.Keys.Cli.Commands;
 
 public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>(host)
 {
+    /// <summary>How far ahead <c>--rotation-due</c> looks (the server's first <c>key.rotation_due</c> reminder).</summary>
+    public const int RotationDueDays = 14;
+
     public override async Task<int> ExecuteAsync(CommandContext context, ListKeysSettings settings, CancellationToken cancellationToken)
     {
         using var client = CreateClient(settings);
         var page = await CallAsync(settings, "Listing keys…", async () =>
         {
-            if (!settings.All) return await client.ListKeysAsync(settings.Owner, settings.Status, settings.Limit, settings.Cursor, cancellationToken);
+            if (!settings.All && !settings.RotationDue) return await client.ListKeysAsync(settings.Owner, settings.Status, settings.Limit, settings.Cursor, cancellationToken);
             var all = new List<ApiKey>();
             string? cursor = settings.Cursor;
             do
@@ -21,6 +24,12 @@ public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>
                 all.AddRange(next.Items);
                 cursor = next.NextCursor;
             } while (cursor is not null);
+            if (settings.RotationDue)
+            {
+                // The server states each key's max-age date; the window is the first rotation reminder's.
+                var horizon = Host.Time.GetUtcNow() + TimeSpan.FromDays(RotationDueDays);
+                all = all.Where(k => k.RotationDueAt is { } due && due <= horizon).OrderBy(k => k.RotationDueAt).ToList();
+            }
             return new ApiKeyPage { Items = all };
         });
         if (settings.Json)
@@ -33,7 +42,10 @@ public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>
             Out.WriteLine("No keys.");
             return ExitCodes.Ok;
         }
-        WriteList(KeyColumns(settings), page.Items);
+        var columns = KeyColumns(settings);
+        if (settings.RotationDue)
+            columns.Add(new("Rotate by", "rotationDueAt", k => Moment(k.RotationDueAt, settings), k => RelativeTime.Iso(k.RotationDueAt)));
+        WriteList(columns, page.Items);
         if (page.NextCursor is not null) WriteHint($"More keys: --cursor {page.NextCursor} (or --all).");
         return ExitCodes.Ok;
     }
@@ -60,6 +72,7 @@ public sealed class ListKeysCommand(CliHost host) : CliCommand<ListKeysSettings>
     {
         "active" => new Style(Color.Green),
         "revoked" => new Style(Color.Red),
+        "suspended" => new Style(Color.Orange1),
         _ => new Style(Color.Yellow),
     };
 }

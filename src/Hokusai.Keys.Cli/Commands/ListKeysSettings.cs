@@ -10,7 +10,7 @@ public sealed class ListKeysSettings : GlobalSettings
     public string? Owner { get; init; }
 
     [CommandOption("--status <STATUS>")]
-    [Description("active, revoked or expired.")]
+    [Description("active, suspended, revoked or expired.")]
     public string? Status { get; init; }
 
     [CommandOption("--limit <N>")]
@@ -20,6 +20,10 @@ public sealed class ListKeysSettings : GlobalSettings
     [CommandOption("--cursor <CURSOR>")]
     [Description("Continue from a previous page's nextCursor.")]
     public string? Cursor { get; init; }
+
+    [CommandOption("--rotation-due")]
+    [Description("Only keys whose max-age date (rotationDueAt) is within 14 days or past; follows the cursors.")]
+    public bool RotationDue { get; init; }
 
     [CommandOption("--all")]
     [Description("Follow the cursors: every matching key.")]

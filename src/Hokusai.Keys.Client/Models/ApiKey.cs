@@ -16,7 +16,7 @@ public sealed class ApiKey
     public string Environment { get; init; } = "";
     /// <summary>The key's visible start (<c>hk_live_</c> or <c>hk_test_</c> and the id's first characters), to recognise it by.</summary>
     public string Prefix { get; init; } = "";
-    /// <summary><c>active</c>, <c>revoked</c> or <c>expired</c>.</summary>
+    /// <summary><c>active</c>, <c>suspended</c>, <c>revoked</c> or <c>expired</c>.</summary>
     public string Status { get; init; } = "";
     /// <summary>What the key may do, checked by verify's <c>requiredScopes</c>.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
@@ -35,6 +35,12 @@ public sealed class ApiKey
     public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>When the key was revoked; null while it is not.</summary>
     public DateTimeOffset? RevokedAt { get; init; }
+    /// <summary>When the key was suspended; null while it is not.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? SuspendedAt { get; init; }
+    /// <summary>The key's max-age date (rotate it before then); null when its scope class has no maximum age, or it no longer needs rotating.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? RotationDueAt { get; init; }
     /// <summary>Around when the key was last verified (updated in the background, not on every call).</summary>
     public DateTimeOffset? LastUsedAt { get; init; }
     /// <summary><c>revoke</c> (a leak report revokes the key) or <c>notify</c> (it only flags it, <see cref="LeakedAt"/>).</summary>

@@ -13,6 +13,8 @@ public static class VerifyCodes
     public const string Revoked = ErrorCodes.Revoked;
     /// <summary>The key has expired.</summary>
     public const string Expired = ErrorCodes.Expired;
+    /// <summary>The key is suspended: refused until it is resumed.</summary>
+    public const string Suspended = ErrorCodes.Suspended;
     /// <summary>A test key where live keys are required, or the reverse.</summary>
     public const string WrongEnvironment = ErrorCodes.WrongEnvironment;
     /// <summary>The key is not accepted from this address.</summary>

@@ -31,6 +31,9 @@ public sealed record ApiKeyRecord
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>Set while the key is suspended: it validates as SUSPENDED until resumed (unlike revocation, reversible).</summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
     public DateTimeOffset? LastUsedAt { get; init; }
     public string? RotatedFromId { get; init; }
     public string? RotatedToId { get; init; }
@@ -49,5 +52,6 @@ public sealed record ApiKeyRecord
     public KeyStatus StatusAt(DateTimeOffset now) =>
         RevokedAt is not null ? KeyStatus.Revoked
         : ExpiresAt is { } expires && expires <= now ? KeyStatus.Expired
+        : SuspendedAt is not null ? KeyStatus.Suspended
         : KeyStatus.Active;
 }

@@ -10,4 +10,7 @@ public static class KeyEventTypes
     public const string Expired = "key.expired";
     public const string Expiring = "key.expiring";
     public const string QuotaThreshold = "key.quota_threshold";
+    public const string Suspended = "key.suspended";
+    public const string Resumed = "key.resumed";
+    public const string RotationDue = "key.rotation_due";
 }

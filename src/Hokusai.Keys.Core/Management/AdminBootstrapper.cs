@@ -43,6 +43,7 @@ public sealed class AdminBootstrapper(IKeyStore store, KeyManagementService keys
             newest = stored.Record;
             id = newest.RotatedToId;
         }
-        return newest is not null && newest.StatusAt(time.GetUtcNow()) == KeyStatus.Active ? newest : null;
+        // A suspended admin key still exists: it can be resumed, so it does not license a second one.
+        return newest is not null && newest.StatusAt(time.GetUtcNow()) is KeyStatus.Active or KeyStatus.Suspended ? newest : null;
     }
 }

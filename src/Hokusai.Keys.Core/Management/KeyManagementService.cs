@@ -6,11 +6,13 @@ using Hokusai.Keys.Validation;
 namespace Hokusai.Keys.Management;
 
 /// <summary>
-/// Create, read, list, update, revoke and rotate keys, with audit events. Every change is checked against what the
-/// caller holds (<see cref="KeyAuthority"/>).
+/// Create, read, list, update, revoke, suspend, resume and rotate keys, with audit events. Every change is checked
+/// against what the caller holds (<see cref="KeyAuthority"/>); every key's lifetime against <see cref="KeyAgePolicy"/>.
 /// </summary>
-public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cache, ISecretHasher hasher, TimeProvider time)
+public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cache, ISecretHasher hasher, TimeProvider time, KeyAgePolicy? agePolicy = null)
 {
+    private readonly KeyAgePolicy _agePolicy = agePolicy ?? KeyAgePolicy.Default;
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
     public const int MaxEventPageSize = 100;
@@ -46,6 +48,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var allowedIps = KeyRules.CheckAllowedIps(request.AllowedIps, errors);
         var metadata = KeyRules.CheckMetadata(request.Metadata, errors);
         var expiresAt = KeyRules.CheckExpiry(request.ExpiresAt, request.ExpiresInSeconds, now, errors);
+        if (!errors.Any) expiresAt = _agePolicy.ApplyTo(scopes, now, expiresAt, request.ExpiresInSeconds is null ? "expiresAt" : "expiresInSeconds", errors);
         errors.ThrowIfAny();
         KeyAuthority.EnsureMayGrant(caller, scopes);
         var environment = KeyAuthority.EnvironmentFor(caller, requestedEnvironment);
@@ -89,7 +92,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         if (status is not null)
         {
             if (KeyStatusNames.TryParse(status, out var parsed)) statusFilter = parsed;
-            else errors.Add("status", "must be active, revoked or expired");
+            else errors.Add("status", "must be active, suspended, revoked or expired");
         }
         if (owner is not null) KeyRules.CheckOwner(owner, errors);
         if (cursor is not null && !KeyListCursor.TryDecode(cursor, out _)) errors.Add("cursor", "is not a cursor this API returned");
@@ -165,6 +168,11 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             }
             if (request.HasMetadata) { updated = updated with { Metadata = KeyRules.CheckMetadata(request.Metadata, errors) }; changed.Add("metadata"); }
             if (request.HasLeakPolicy) { updated = updated with { LeakPolicy = KeyRules.CheckLeakPolicy(request.LeakPolicy, errors) }; changed.Add("leakPolicy"); }
+            // The age policy holds for a key whose expiry changes or whose scopes move it to a stricter class: an expiry
+            // past its max-age date, or none, is refused.
+            if (!errors.Any && _agePolicy.MaxAgeFor(updated.Scopes) is { } maxAge
+                && (request.HasExpiresAt || (request.HasScopes && (_agePolicy.MaxAgeFor(record.Scopes) is not { } before || maxAge < before))))
+                _agePolicy.ApplyTo(updated.Scopes, record.CreatedAt, updated.ExpiresAt ?? DateTimeOffset.MaxValue, "expiresAt", errors);
             errors.ThrowIfAny();
 
             if (request.HasScopes) KeyAuthority.EnsureMayGrant(caller, updated.Scopes);
@@ -186,6 +194,33 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             cancellationToken);
 
     /// <summary>
+    /// Suspends a key: it answers SUSPENDED everywhere within a second, keeps its quota, usage and history, and can be
+    /// resumed. Idempotent: suspending a suspended key returns it unchanged. A revoked or expired key cannot be suspended (409).
+    /// </summary>
+    public Task<ApiKeyRecord> SuspendAsync(string keyId, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(keyId, caller, (record, now) =>
+        {
+            EnsureChangeable(record, now, allowExpired: false);
+            return record.SuspendedAt is not null
+                ? (record, null)
+                : (record with { SuspendedAt = now }, KeyEvent.Create(KeyEventTypes.Suspended, record.Id, caller, now));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Resumes a suspended key. Idempotent: resuming a key that is not suspended returns it unchanged. Revocation and
+    /// expiry stay final: a revoked or expired key cannot be resumed (409).
+    /// </summary>
+    public Task<ApiKeyRecord> ResumeAsync(string keyId, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(keyId, caller, (record, now) =>
+        {
+            EnsureChangeable(record, now, allowExpired: false);
+            return record.SuspendedAt is not { } suspendedAt
+                ? (record, null)
+                : (record with { SuspendedAt = null }, KeyEvent.Create(KeyEventTypes.Resumed, record.Id, caller, now,
+                    new Dictionary<string, string> { ["suspendedAt"] = suspendedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }));
+        }, cancellationToken);
+
+    /// <summary>
     /// A leak of <paramref name="keyId"/> was reported by someone who presented the key (its secret already verified):
     /// an active key is revoked, or under <see cref="KeyLeakPolicy.Notify"/> flagged (it keeps working), with one
     /// <c>key.leaked</c> event; on the existing revoke path (ETag, invalidation everywhere, outbox). Idempotent: a key
@@ -197,7 +232,8 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var caller = Caller.LeakReporter(report.Reporter, report.ReporterIp);
         await ChangeAsync(keyId, caller, (record, now) =>
         {
-            if (record.StatusAt(now) != KeyStatus.Active)
+            // A suspended key may be resumed, so its leak counts as one of an active key.
+            if (record.StatusAt(now) is not (KeyStatus.Active or KeyStatus.Suspended))
             {
                 outcome = LeakOutcome.NotActive;
                 return (record, null);
@@ -243,6 +279,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         var current = (await GetVisibleAsync(keyId, caller, cancellationToken)).Record;
         KeyAuthority.EnsureMayChange(caller, current);
         EnsureChangeable(current, now, allowExpired: false);
+        EnsureNotSuspended(current);
         var replaceable = await ReplaceableSuccessorAsync(current, cancellationToken);
 
         var generated = ApiKeyFormat.Generate(current.Environment);
@@ -262,7 +299,16 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             HashScheme = hasher.Scheme,
             IsPending = true,
         };
-        if (newLifetime) successor = KeyAuthority.WithLimitsSetBy(caller, current, successor with { ExpiresAt = newExpiry });
+        if (newLifetime)
+        {
+            newExpiry = _agePolicy.ApplyTo(successor.Scopes, now, newExpiry, request.ExpiresInSeconds is null ? "expiresAt" : "expiresInSeconds", errors);
+            errors.ThrowIfAny();
+            successor = KeyAuthority.WithLimitsSetBy(caller, current, successor with { ExpiresAt = newExpiry });
+        }
+        else
+        {
+            successor = successor with { ExpiresAt = InheritedExpiry(current, now) };
+        }
         KeyAuthority.EnsureMayRotate(caller, successor);
 
         // 1. Written pending: invisible to validation and management until step 3.
@@ -279,6 +325,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             {
                 if (record.RotatedToId == successor.Id) return (record, null); // linked by an earlier attempt of this loop
                 EnsureChangeable(record, at, allowExpired: false);
+                EnsureNotSuspended(record);
                 if (record.RotatedToId is { } linked && linked != replaceable) throw AlreadyRotated(record);
                 // The successor was copied from the first read: a change since then (say, a scope removed) must not
                 // be undone by the rotation.
@@ -338,9 +385,20 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         return await store.GetAsync(successorId, cancellationToken) is null ? successorId : throw AlreadyRotated(record);
     }
 
+    /// <summary>
+    /// The expiry a successor rotated in without a new lifetime gets: the predecessor's, except that an expiry the age
+    /// policy gave (the predecessor's max-age date) is renewed from now, and none is later than the successor's own max-age date.
+    /// </summary>
+    private DateTimeOffset? InheritedExpiry(ApiKeyRecord current, DateTimeOffset now)
+    {
+        if (_agePolicy.MaxAgeFor(current.Scopes) is not { } age) return current.ExpiresAt;
+        var limit = now + age;
+        return current.ExpiresAt is not { } expires || expires == _agePolicy.MaxAgeDate(current) || expires > limit ? limit : expires;
+    }
+
     /// <summary>True when both records give a key the same authority: what a successor copies from its predecessor.</summary>
     private static bool GrantsTheSame(ApiKeyRecord a, ApiKeyRecord b) =>
-        a.Owner == b.Owner && a.Environment == b.Environment && a.Name == b.Name && a.ExpiresAt == b.ExpiresAt
+        a.Owner == b.Owner && a.Environment == b.Environment && a.Name == b.Name && a.ExpiresAt == b.ExpiresAt && a.SuspendedAt == b.SuspendedAt
         && Equals(a.RateLimit, b.RateLimit) && Equals(a.Quota, b.Quota) && a.LeakPolicy == b.LeakPolicy
         && a.Scopes.SequenceEqual(b.Scopes) && a.AllowedIps.SequenceEqual(b.AllowedIps) && a.LimitsAuthority.SequenceEqual(b.LimitsAuthority)
         && a.Metadata.Count == b.Metadata.Count && a.Metadata.All(m => b.Metadata.TryGetValue(m.Key, out var v) && v == m.Value);
@@ -355,6 +413,13 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
             throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.KeyRevoked, $"Key '{record.Id}' is revoked and cannot be changed.");
         if (status == KeyStatus.Expired && !allowExpired)
             throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.KeyExpired, $"Key '{record.Id}' has expired; create a new key instead.");
+    }
+
+    /// <summary>A suspended key is not rotated: its successor would be handed out working. Resume it first.</summary>
+    private static void EnsureNotSuspended(ApiKeyRecord record)
+    {
+        if (record.SuspendedAt is not null)
+            throw new DomainException(DomainErrorKind.Conflict, ErrorCodes.KeySuspended, $"Key '{record.Id}' is suspended; resume it before rotating it.");
     }
 
     private async Task<StoredKey> GetVisibleAsync(string keyId, Caller caller, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ public sealed class KeySnapshot
     public Dictionary<string, string> Metadata { get; init; } = [];
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+    public DateTimeOffset? SuspendedAt { get; init; }
 
     /// <summary>Set once the key was rotated: it still validates during its grace period but manages no keys.</summary>
     public string? RotatedToId { get; init; }
@@ -72,6 +73,7 @@ public sealed class KeySnapshot
         Metadata = new Dictionary<string, string>(record.Metadata),
         ExpiresAt = record.ExpiresAt,
         RevokedAt = record.RevokedAt,
+        SuspendedAt = record.SuspendedAt,
         RotatedToId = record.RotatedToId,
         LeakedAt = record.LeakedAt,
         LeakPolicy = record.LeakPolicy,

@@ -117,11 +117,12 @@ public sealed partial class KeyValidator(
     /// <summary>Throttle: whether the caller has used up its failed verifications (it then gets only what the cache vouches for).</summary>
     private bool IsThrottled(in ValidationRequest request) => request.Caller is { } caller && failures.IsBlocked(caller, request.GatewayEndUser);
 
-    /// <summary>State: revoked, expired, or not the environment the caller requires.</summary>
+    /// <summary>State: revoked, expired, suspended, or not the environment the caller requires.</summary>
     private ValidationCode? CheckState(KeySnapshot key, KeyEnvironment? requiredEnvironment)
     {
         if (key.RevokedAt is not null) return ValidationCode.Revoked;
         if (key.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return ValidationCode.Expired;
+        if (key.SuspendedAt is not null) return ValidationCode.Suspended;
         if (requiredEnvironment is { } environment && key.Environment != environment) return ValidationCode.WrongEnvironment;
         return null;
     }

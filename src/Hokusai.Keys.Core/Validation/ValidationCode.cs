@@ -22,4 +22,6 @@ public enum ValidationCode
     LimiterUnavailable,
     /// <summary>The key is not cached and the bcrypt queue is full: never answered as valid.</summary>
     VerificationBusy,
+    /// <summary>The key is suspended (reversible, unlike revocation).</summary>
+    Suspended,
 }

@@ -9,6 +9,7 @@ public static class ValidationCodeNames
         ValidationCode.NotFound => ErrorCodes.NotFound,
         ValidationCode.Revoked => ErrorCodes.Revoked,
         ValidationCode.Expired => ErrorCodes.Expired,
+        ValidationCode.Suspended => ErrorCodes.Suspended,
         ValidationCode.WrongEnvironment => ErrorCodes.WrongEnvironment,
         ValidationCode.IpNotAllowed => ErrorCodes.IpNotAllowed,
         ValidationCode.InsufficientScope => ErrorCodes.InsufficientScope,
@@ -22,7 +23,7 @@ public static class ValidationCodeNames
 
     /// <summary>Codes that mean "who are you?" (401) rather than "you may not" (403).</summary>
     public static bool IsAuthenticationFailure(this ValidationCode code) =>
-        code is ValidationCode.Malformed or ValidationCode.NotFound or ValidationCode.Revoked or ValidationCode.Expired;
+        code is ValidationCode.Malformed or ValidationCode.NotFound or ValidationCode.Revoked or ValidationCode.Expired or ValidationCode.Suspended;
 
     /// <summary>Codes answered with 429 Too Many Requests.</summary>
     public static bool IsThrottled(this ValidationCode code) =>
