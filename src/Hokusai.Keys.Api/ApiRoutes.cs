@@ -14,6 +14,7 @@ public static class ApiRoutes
     public const string ReportLeak = "keys/report-leak";
     public const string GitHubLeaks = "leaks/github";
     public const string Authorize = "authorize";
+    public const string UsageReport = "usage/report";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
 }
