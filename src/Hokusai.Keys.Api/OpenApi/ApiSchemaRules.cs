@@ -229,8 +229,12 @@ public static class ApiSchemaRules
         report.Description = $"Uses a service answered from its own cache. At most {UsageReportIntake.MaxUsesPerReport} uses in all; "
             + "a retry carries the same id and is applied once.";
         Set(report, "id", String(GuidPattern, description: "A GUID the reporter makes; the same on every retry of this report."), required: true);
-        Set(report, "uses", ArrayOf(Ref(nameof(UsageReportEntry)), UsageReportIntake.MaxEntries), required: true);
-        var reportEntry = Component(nameof(UsageReportEntry));
+        // The generator may describe the entries inline rather than as a component of their own.
+        var reportEntry = schemas.TryGetValue(nameof(UsageReportEntry), out var entrySchema)
+            ? (OpenApiSchema)entrySchema
+            : (OpenApiSchema)((OpenApiSchema)report.Properties!["uses"]).Items!;
+        Set(report, "uses", ArrayOf(schemas.ContainsKey(nameof(UsageReportEntry)) ? Ref(nameof(UsageReportEntry)) : reportEntry, UsageReportIntake.MaxEntries),
+            required: true);
         Set(reportEntry, "keyId", KeyId(), required: true);
         Set(reportEntry, "clientIp", String(description: "The client's address as the service saw it (IPv4 or IPv6); absent when unknown."));
         Set(reportEntry, "count", Integer(1, UsageReportIntake.MaxCountPerEntry, "int64", "Valid uses answered from the cache."), required: true);
