@@ -7,5 +7,5 @@ namespace Hokusai.Keys.Api.Models;
 public sealed class UsageReportRequest
 {
     public string? Id { get; set; }
-    public List<UsageReportEntry>? Uses { get; set; }
+    public List<UsageReportRequestEntry>? Uses { get; set; }
 }

@@ -55,7 +55,7 @@ public static class ApiSchemaRules
         typeof(QuotaPolicy), typeof(KeyResource), typeof(KeyListResponse), typeof(RotateKeyResponse), typeof(KeyEventResource),
         typeof(KeyEventActor), typeof(KeyEventListResponse), typeof(KeyUsageResponse), typeof(UsageBucketResource), typeof(VerifyResponse),
         typeof(VerifiedKey), typeof(LimitView), typeof(HealthResponse), typeof(ProblemResponse),
-        typeof(UsageReportRequest), typeof(UsageReportEntry), typeof(UsageReportResponse),
+        typeof(UsageReportRequest), typeof(UsageReportRequestEntry), typeof(UsageReportResponse),
     ];
 
     /// <summary>Every code a problem response can carry: the catalog's codes that are not answers of verify.</summary>
@@ -230,10 +230,10 @@ public static class ApiSchemaRules
             + "a retry carries the same id and is applied once.";
         Set(report, "id", String(GuidPattern, description: "A GUID the reporter makes; the same on every retry of this report."), required: true);
         // The generator may describe the entries inline rather than as a component of their own.
-        var reportEntry = schemas.TryGetValue(nameof(UsageReportEntry), out var entrySchema)
+        var reportEntry = schemas.TryGetValue(nameof(UsageReportRequestEntry), out var entrySchema)
             ? (OpenApiSchema)entrySchema
             : (OpenApiSchema)((OpenApiSchema)report.Properties!["uses"]).Items!;
-        Set(report, "uses", ArrayOf(schemas.ContainsKey(nameof(UsageReportEntry)) ? Ref(nameof(UsageReportEntry)) : reportEntry, UsageReportIntake.MaxEntries),
+        Set(report, "uses", ArrayOf(schemas.ContainsKey(nameof(UsageReportRequestEntry)) ? Ref(nameof(UsageReportRequestEntry)) : reportEntry, UsageReportIntake.MaxEntries),
             required: true);
         Set(reportEntry, "keyId", KeyId(), required: true);
         Set(reportEntry, "clientIp", String(description: "The client's address as the service saw it (IPv4 or IPv6); absent when unknown."));
