@@ -86,6 +86,18 @@ public static class ApiEndpoints
                         ApiOperationDocs.Query("granularity", ApiSchemaRules.Reference(d, ApiSchemaRules.GranularitySchema),
                             "Bucket size. Default: hour, or day when the range exceeds 2 days."))
                     .Example(200, ApiExamples.Usage))),
+        new("ReportUsage", "POST", ApiRoutes.UsageReport, Access.ReportUsage, (sp, call) => sp.GetRequiredService<UsageReportsApi>().ReportAsync(call),
+            b => b.WithTags("Usage").WithSummary("Report the valid uses a service answered from its own cache (the ASP.NET Core handler does, with a "
+                    + "ServiceKey): counted like the platform's own verifications (usage, lastUsedAt). Needs scope usage:report, keys:watch or admin, and "
+                    + $"only keys the caller could see (else 404, nothing counted). At most {UsageReportIntake.MaxEntries} entries, "
+                    + $"{UsageReportIntake.MaxUsesPerReport} uses; a retry with the same id is applied once.")
+                .Produces<UsageReportResponse>(202, Json).Produces<ProblemResponse>(400, ProblemJson)
+                .Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson).Produces<ProblemResponse>(404, ProblemJson)
+                .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
+                .Document((op, _) => op.RequestExample(ApiExamples.UsageReportRequest).Example(202, ApiExamples.UsageReportAccepted)
+                    .Example(404, ApiExamples.Problem(ErrorCodes.KeyNotFound, "No key with this id."))
+                    .Example(401, ApiExamples.Problem(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'."))),
+            typeof(UsageReportRequest)),
         new("VerifyKey", "POST", ApiRoutes.Verify, null, (sp, call) => Validation(sp).VerifyAsync(call.Request),
             b => b.WithTags("Validation").WithSummary("Check a key and consume `cost` (default 1) from its rate limit and quota; always 200 for a well-formed request, the answer is data. RateLimit-Policy/RateLimit headers for keys with limits.")
                 .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)

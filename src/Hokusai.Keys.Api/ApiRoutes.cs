@@ -18,6 +18,7 @@ public static class ApiRoutes
     public const string Authorize = "authorize";
     /// <summary>Envoy's <c>ext_authz</c> (HTTP service) appends the client's path to its <c>path_prefix</c>.</summary>
     public const string ExtAuthz = "ext-authz/{*path}";
+    public const string UsageReport = "usage/report";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
 }

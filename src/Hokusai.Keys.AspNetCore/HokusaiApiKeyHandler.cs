@@ -9,6 +9,7 @@ using Hokusai.Keys.Client.Models;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -42,8 +43,10 @@ public sealed class HokusaiApiKeyHandler(
         var ip = Options.ForwardClientIp ? Context.Connection.RemoteIpAddress?.ToString() : null;
         var cache = clients.Answers;
         var cacheKey = Scheme.Name + ":" + Sha256(key) + ":" + ip;
+        var answeredFromCache = true;
         if (!cache.TryGetValue(cacheKey, out VerifyResult? result) || result is null)
         {
+            answeredFromCache = false;
             try
             {
                 var client = clients.Get(Scheme.Name, Options);
@@ -66,6 +69,8 @@ public sealed class HokusaiApiKeyHandler(
         if (!result.Valid) return Fail(Describe(result));
 
         var verified = result.Key!;
+        // The platform counted the verify that filled the cache; the uses answered from it are reported (HokusaiUsageReporter).
+        if (answeredFromCache && Options.ServiceKey is not null) Context.RequestServices.GetService<HokusaiCachedUseCounter>()?.Record(Scheme.Name, verified.Id, ip);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, verified.Id),

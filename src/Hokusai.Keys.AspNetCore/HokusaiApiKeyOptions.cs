@@ -21,6 +21,14 @@ public sealed class HokusaiApiKeyOptions : AuthenticationSchemeOptions
     /// <summary>Send the caller's IP (<c>HttpContext.Connection.RemoteIpAddress</c>) to verify, for IP allow-lists (default true).</summary>
     public bool ForwardClientIp { get; set; } = true;
 
+    /// <summary>
+    /// A key held by the service itself (not a caller's). With scope <c>usage:report</c> (or <c>keys:watch</c>) the
+    /// handler reports the uses it answers from its cache, so the platform's usage counts and <c>lastUsedAt</c> include
+    /// them: counted per key and client address, sent at most every second to <c>POST /api/usage/report</c>. Null
+    /// (default): cached answers are not reported. The key may report only keys of its own owner and environment (any, for admin).
+    /// </summary>
+    public string? ServiceKey { get; set; }
+
     /// <summary>Scopes every request must have; checked by verify (403 INSUFFICIENT_SCOPE). Prefer policies with <c>RequireScope</c>.</summary>
     public IList<string> RequiredScopes { get; } = [];
 }

@@ -19,6 +19,10 @@ public static class HokusaiAuthenticationExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<HokusaiClientRegistry>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<HokusaiHandlerMetrics>();
+        builder.Services.TryAddSingleton<HokusaiCachedUseCounter>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, HokusaiUsageReporter>());
         return builder.AddScheme<HokusaiApiKeyOptions, HokusaiApiKeyHandler>(scheme, configure);
     }
 }

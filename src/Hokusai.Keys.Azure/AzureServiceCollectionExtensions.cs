@@ -52,6 +52,7 @@ public static class AzureServiceCollectionExtensions
             services.TryAddSingleton<QueueUsageRecorder>();
             services.Replace(ServiceDescriptor.Singleton<IUsageRecorder>(sp => sp.GetRequiredService<QueueUsageRecorder>()));
             services.AddHostedService(sp => sp.GetRequiredService<QueueUsageRecorder>());
+            services.Replace(ServiceDescriptor.Singleton<IUsageReportSink, QueueUsageReportSink>());
         }
         return services;
     }

@@ -142,6 +142,26 @@ public class HokusaiKeysClient : IDisposable
             ("from", from?.ToUniversalTime().ToString("O")), ("to", to?.ToUniversalTime().ToString("O")), ("granularity", granularity)),
             null, true, cancellationToken);
 
+    /// <summary>
+    /// Reports uses a service answered from its own cache of valid answers (<c>POST /api/usage/report</c>; the client's
+    /// key needs scope <c>usage:report</c> or <c>keys:watch</c>, and may report only keys it could see). Make
+    /// <paramref name="reportId"/> once per report and send the same id and entries on every retry: the platform applies a
+    /// report once. Bounds: <see cref="UsageReportEntry.MaxEntries"/> entries, <see cref="UsageReportEntry.MaxUsesPerReport"/> uses.
+    /// </summary>
+    public virtual Task<UsageReportResult> ReportUsageAsync(Guid reportId, IEnumerable<UsageReportEntry> uses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uses);
+        var entries = new JsonArray();
+        foreach (var use in uses)
+        {
+            var entry = new JsonObject { ["keyId"] = use.KeyId, ["count"] = use.Count };
+            if (use.ClientIp is not null) entry["clientIp"] = use.ClientIp;
+            entries.Add(entry);
+        }
+        var body = new JsonObject { ["id"] = reportId.ToString("D"), ["uses"] = entries };
+        return SendAsync<UsageReportResult>(HttpMethod.Post, "api/usage/report", body, true, cancellationToken);
+    }
+
     // ---- validation ----
 
     /// <summary>Checks <paramref name="key"/> (no management key needed). A refused key is an answer, not an exception.</summary>

@@ -37,6 +37,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<KeyValidator>();
         services.TryAddSingleton<KeyManagementService>();
         services.TryAddSingleton<UsageReportService>();
+        services.TryAddSingleton<Usage.IUsageReportSink, Usage.NullUsageReportSink>();
+        services.TryAddSingleton<UsageReportIntake>();
         services.TryAddSingleton<Leaks.LeakReportService>();
         services.TryAddSingleton<AdminBootstrapper>();
         return services;

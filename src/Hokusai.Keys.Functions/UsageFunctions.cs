@@ -14,6 +14,10 @@ public sealed class UsageFunctions(ApiInvoker api, UsageIngestor ingestor, Usage
     public async Task<IActionResult> GetKeyUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.KeyUsage)] HttpRequest request, string id) =>
         await api.InvokeAsync(nameof(GetKeyUsage), request, id);
 
+    [Function("ReportUsage")]
+    public async Task<IActionResult> ReportUsage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.UsageReport)] HttpRequest request) =>
+        await api.InvokeAsync(nameof(ReportUsage), request);
+
     /// <summary>
     /// The queue is <c>Hokusai:Usage:QueueName</c> in the account of the <c>AzureWebJobsStorage</c> connection (the same
     /// account as <c>Hokusai:Storage</c> in every deployment). A message that throws is retried and, after host.json's

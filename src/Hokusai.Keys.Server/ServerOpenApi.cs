@@ -55,6 +55,7 @@ public static class ServerOpenApi
                 {
                     new() { Name = "Keys", Description = "Key management: needs a key with scope admin, keys:write or keys:read." },
                     new() { Name = "Validation", Description = "Checking keys: verify answers as data, authorize as a status (for gateways)." },
+                    new() { Name = "Usage", Description = "Uses counted outside the platform: needs a key with scope usage:report, keys:watch or admin." },
                     new() { Name = "System", Description = "Health and this document." },
                 };
                 document.Components ??= new OpenApiComponents();

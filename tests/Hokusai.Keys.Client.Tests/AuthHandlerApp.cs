@@ -24,15 +24,18 @@ public sealed class AuthHandlerApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<AuthHandlerApp> StartAsync(ServerFixture hokusai, Action<HokusaiApiKeyOptions>? configure = null)
+    public static Task<AuthHandlerApp> StartAsync(ServerFixture hokusai, Action<HokusaiApiKeyOptions>? configure = null) =>
+        StartAsync(hokusai.Server, configure);
+
+    public static async Task<AuthHandlerApp> StartAsync(Hokusai.Keys.Testing.HokusaiServer hokusai, Action<HokusaiApiKeyOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
         builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAuthentication(HokusaiApiKeyDefaults.AuthenticationScheme).AddHokusaiApiKey(o =>
         {
-            o.Client.Endpoint = hokusai.Endpoint;
-            o.Client.HttpMessageHandler = hokusai.Server.CreateCheckedHandler();
+            o.Client.Endpoint = hokusai.Server.BaseAddress;
+            o.Client.HttpMessageHandler = hokusai.CreateCheckedHandler();
             o.Client.UseGlobalSetup = false;
             o.Client.EnvironmentVariables = _ => null;
             configure?.Invoke(o);

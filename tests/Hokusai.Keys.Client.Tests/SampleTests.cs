@@ -51,6 +51,28 @@ public sealed class SampleTests(SamplesFixture fx) : IClassFixture<SamplesFixtur
     }
 
     [Fact]
+    public async Task The_typed_client_sample_calls_with_the_key_its_registration_found()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["HOKUSAI_API_URL"] = fx.Server.BaseAddress.ToString(),
+            ["HOKUSAI_API_KEY"] = fx.AdminKey,
+            ["HOKUSAI_CONFIG"] = SamplesFixture.AbsentConfigFile(),
+        };
+        var (exitCode, output) = await SampleProcess.RunAsync("TypedClient", settings);
+        Assert.True(!output.Contains("hk_live_", StringComparison.Ordinal) && !output.Contains("hk_test_", StringComparison.Ordinal), "the sample printed a key");
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {output}");
+        Assert.Contains("with the key from Environment", output);
+        Assert.Contains("listed ", output);
+
+        // Without a key from any source the API refuses the call.
+        settings["HOKUSAI_API_KEY"] = null;
+        (exitCode, output) = await SampleProcess.RunAsync("TypedClient", settings);
+        Assert.True(exitCode == 1, $"exit code {exitCode}: {output}");
+        Assert.Contains("the API answered 401", output);
+    }
+
+    [Fact]
     public async Task The_minimal_API_sample_requires_a_valid_key_with_each_endpoint_s_scope()
     {
         using var api = await SampleProcess.StartAsync("MinimalApi", HokusaiEndpoint);

@@ -4,4 +4,6 @@ public enum Access
 {
     Read,
     Write,
+    /// <summary>Scope <c>usage:report</c> (or <c>keys:watch</c>, or admin): a service reporting the uses it answered from its cache.</summary>
+    ReportUsage,
 }

@@ -84,6 +84,14 @@ public static class ApiExamples
 
     public static object ReportLeakRequest { get; } = new { key = Plaintext, url = "https://github.com/acme/app/blob/main/.env" };
 
+    public static object UsageReportRequest { get; } = new
+    {
+        id = "0f8fad5b-d9cb-469f-a165-70867728950e",
+        uses = new object[] { new { keyId = KeyId, clientIp = "203.0.113.7", count = 118 }, new { keyId = KeyId, clientIp = "198.51.100.20", count = 4 } },
+    };
+
+    public static UsageReportResponse UsageReportAccepted { get; } = new("0f8fad5b-d9cb-469f-a165-70867728950e", 1, 122);
+
     public static ReportLeakResponse LeakReported { get; } = new(PlaintextSha256, GitHubLeakVerdict.TruePositive, "revoked");
 
     public static object GitHubLeakReport { get; } = new[]

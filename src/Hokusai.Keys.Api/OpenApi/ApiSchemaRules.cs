@@ -55,6 +55,7 @@ public static class ApiSchemaRules
         typeof(QuotaPolicy), typeof(KeyResource), typeof(KeyListResponse), typeof(RotateKeyResponse), typeof(KeyEventResource),
         typeof(KeyEventActor), typeof(KeyEventListResponse), typeof(KeyUsageResponse), typeof(UsageBucketResource), typeof(VerifyResponse),
         typeof(VerifiedKey), typeof(LimitView), typeof(HealthResponse), typeof(ProblemResponse),
+        typeof(UsageReportRequest), typeof(UsageReportRequestEntry), typeof(UsageReportResponse),
     ];
 
     /// <summary>Every code a problem response can carry: the catalog's codes that are not answers of verify.</summary>
@@ -225,7 +226,27 @@ public static class ApiSchemaRules
         Set(problem, "type", String(description: "A URI naming the problem type."));
         Set(problem, "status", Integer(400, 599, "int32"));
         Set(problem, "code", Ref(ProblemCodeSchema));
+
+        var report = Component(nameof(UsageReportRequest));
+        report.Description = $"Uses a service answered from its own cache. At most {UsageReportIntake.MaxUsesPerReport} uses in all; "
+            + "a retry carries the same id and is applied once.";
+        Set(report, "id", String(GuidPattern, description: "A GUID the reporter makes; the same on every retry of this report."), required: true);
+        // The generator may describe the entries inline rather than as a component of their own.
+        var reportEntry = schemas.TryGetValue(nameof(UsageReportRequestEntry), out var entrySchema)
+            ? (OpenApiSchema)entrySchema
+            : (OpenApiSchema)((OpenApiSchema)report.Properties!["uses"]).Items!;
+        Set(report, "uses", ArrayOf(schemas.ContainsKey(nameof(UsageReportRequestEntry)) ? Ref(nameof(UsageReportRequestEntry)) : reportEntry, UsageReportIntake.MaxEntries),
+            required: true);
+        Set(reportEntry, "keyId", KeyId(), required: true);
+        Set(reportEntry, "clientIp", String(description: "The client's address as the service saw it (IPv4 or IPv6); absent when unknown."));
+        Set(reportEntry, "count", Integer(1, UsageReportIntake.MaxCountPerEntry, "int64", "Valid uses answered from the cache."), required: true);
+        var receipt = Component(nameof(UsageReportResponse));
+        Set(receipt, "id", String(GuidPattern));
+        Set(receipt, "keys", Integer(1, UsageReportIntake.MaxEntries, "int32", "Distinct keys in the report."));
+        Set(receipt, "uses", Integer(1, UsageReportIntake.MaxUsesPerReport, "int64"));
     }
+
+    private const string GuidPattern = "^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$";
 
     /// <summary>A property the server omits when it is null is absent or set, never null: the schema says so.</summary>
     private static void OmittedNullsAreAbsent(OpenApiSchema schema, Type model)

@@ -10,6 +10,12 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
     public const string ReadScope = "keys:read";
     public const string WriteScope = "keys:write";
 
+    /// <summary>Reports the uses a service answered from its own cache (<c>POST /api/usage/report</c>).</summary>
+    public const string UsageReportScope = "usage:report";
+
+    /// <summary>The change-feed scope (issue 20), which a service following the feed also reports usage with.</summary>
+    private const string WatchScopeForReports = "keys:watch";
+
     public KeyEnvironment Environment { get; init; }
     public RateLimitPolicy? RateLimit { get; init; }
     public QuotaPolicy? Quota { get; init; }
@@ -25,6 +31,8 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
     public bool CanRead => IsAdmin || Scopes.Contains(ReadScope) || Scopes.Contains(WriteScope);
 
     public bool CanWrite => IsAdmin || Scopes.Contains(WriteScope);
+
+    public bool CanReportUsage => IsAdmin || Scopes.Contains(UsageReportScope) || Scopes.Contains(WatchScopeForReports);
 
     /// <summary>Non-admins list only their own owner's keys (<see cref="Management.KeyAuthority.CanSee"/> decides per key).</summary>
     public bool CanList(string owner) => IsAdmin || owner == Owner;
