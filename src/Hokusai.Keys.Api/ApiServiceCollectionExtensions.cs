@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ValidationApi>();
         services.TryAddSingleton<SystemApi>();
         services.TryAddSingleton<UsageApi>();
+        services.TryAddSingleton<KeyChangesApi>();
         services.TryAddSingleton<ApiInvoker>();
         return services;
     }

@@ -9,8 +9,26 @@ public sealed class HokusaiApiKeyOptions : AuthenticationSchemeOptions
     /// <summary>How the SDK reaches the Hokusai API (endpoint, HttpClient/handler, timeout). Verify needs no management key.</summary>
     public HokusaiKeysClientOptions Client { get; set; } = new();
 
-    /// <summary>How long a valid answer is reused (default 30 s; zero disables). Keys with a rate limit or quota are never cached.</summary>
-    public TimeSpan ValidCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a valid answer is reused when the handler does not follow the change feed (no <see cref="ServiceKey"/>, the
+    /// feed unreachable, or a key the feed does not cover): default 1 s, so a revocation or scope change reaches this
+    /// service within about a second; zero disables. Keys with a rate limit or quota are never cached.
+    /// </summary>
+    public TimeSpan ValidCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A key held by the service itself. With <c>keys:watch</c> the handler follows the change feed
+    /// (<c>GET /api/keys/changes</c>) in the background, evicts the answers of keys that changed, and may then reuse valid
+    /// answers for <see cref="FollowedValidCacheDuration"/>. Never sent anywhere but the Hokusai API.
+    /// </summary>
+    public string? ServiceKey { get; set; }
+
+    /// <summary>
+    /// How long a valid answer is reused while the change feed is followed and answers (default 5 minutes). Only for keys
+    /// the feed covers (the service key's owner and environment, or every key for an admin service key); when the feed
+    /// fails, answers fall back to <see cref="ValidCacheDuration"/> until it is back.
+    /// </summary>
+    public TimeSpan FollowedValidCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a refused answer is reused (default 5 s; zero disables). Rate-limit answers are never cached.</summary>
     public TimeSpan InvalidCacheDuration { get; set; } = TimeSpan.FromSeconds(5);

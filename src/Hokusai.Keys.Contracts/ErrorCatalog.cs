@@ -29,6 +29,7 @@ public static class ErrorCatalog
         new(ErrorCodes.KeyExpired, 409, "Key has expired"),
         new(ErrorCodes.KeyAlreadyRotated, 409, "Key already rotated"),
         new(ErrorCodes.ConcurrentUpdate, 409, "Concurrent update"),
+        new(ErrorCodes.CursorExpired, 410, "Cursor expired"),
         new(ErrorCodes.InvalidSignature, 401, "Invalid signature"),
         new(ErrorCodes.Valid, 200, "Valid key"),
         new(ErrorCodes.MissingKey, 401, "No API key"),

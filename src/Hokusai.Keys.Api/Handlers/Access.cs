@@ -4,4 +4,6 @@ public enum Access
 {
     Read,
     Write,
+    /// <summary>The change feed: <c>keys:watch</c> or <c>admin</c>.</summary>
+    Watch,
 }

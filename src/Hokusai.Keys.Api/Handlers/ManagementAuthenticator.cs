@@ -43,10 +43,19 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         if (caller.IsRotated)
             return new(null, Problems.Forbidden(ErrorCodes.KeyRotated,
                 "This key was rotated: it keeps validating until its grace period ends, but only its successor may manage keys."));
-        var allowed = access == Access.Read ? caller.CanRead : caller.CanWrite;
+        var allowed = access switch
+        {
+            Access.Read => caller.CanRead,
+            Access.Watch => caller.CanWatch,
+            _ => caller.CanWrite,
+        };
         return allowed
             ? new(caller, null)
-            : new(null, Problems.Forbidden(ErrorCodes.InsufficientScope,
-                access == Access.Read ? "This route needs scope 'keys:read', 'keys:write' or 'admin'." : "This route needs scope 'keys:write' or 'admin'."));
+            : new(null, Problems.Forbidden(ErrorCodes.InsufficientScope, access switch
+            {
+                Access.Read => "This route needs scope 'keys:read', 'keys:write' or 'admin'.",
+                Access.Watch => "This route needs scope 'keys:watch' or 'admin'.",
+                _ => "This route needs scope 'keys:write' or 'admin'.",
+            }));
     }
 }

@@ -80,6 +80,13 @@ public static class ApiExamples
         new UsageBucketResource(Created.AddHours(1), 0, 0, new Dictionary<string, long>(), 0),
     ]);
 
+    public static KeyChangeListResponse KeyChanges { get; } = new(
+        [
+            new KeyChangeResource(KeyId, KeyEventTypes.Revoked, Created.AddDays(3)),
+            new KeyChangeResource(NewKeyId, KeyEventTypes.Updated, Created.AddDays(3).AddSeconds(2)),
+        ],
+        new Storage.KeyChangeCursor(Created.AddDays(3).UtcTicks, [Storage.KeyChangeCursor.Tag("example")]).Encode(), "acme", KeyEnvironmentNames.Live);
+
     public static object ReportLeakRequest { get; } = new { key = Plaintext, url = "https://github.com/acme/app/blob/main/.env" };
 
     public static ReportLeakResponse LeakReported { get; } = new(PlaintextSha256, GitHubLeakVerdict.TruePositive, "revoked");

@@ -9,6 +9,8 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
     public const string AdminScope = "admin";
     public const string ReadScope = "keys:read";
     public const string WriteScope = "keys:write";
+    /// <summary>Reads the change feed (<c>GET /api/keys/changes</c>): which keys' validation outcome may have changed.</summary>
+    public const string WatchScope = "keys:watch";
 
     public KeyEnvironment Environment { get; init; }
     public RateLimitPolicy? RateLimit { get; init; }
@@ -25,6 +27,8 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
     public bool CanRead => IsAdmin || Scopes.Contains(ReadScope) || Scopes.Contains(WriteScope);
 
     public bool CanWrite => IsAdmin || Scopes.Contains(WriteScope);
+
+    public bool CanWatch => IsAdmin || Scopes.Contains(WatchScope);
 
     /// <summary>Non-admins list only their own owner's keys (<see cref="Management.KeyAuthority.CanSee"/> decides per key).</summary>
     public bool CanList(string owner) => IsAdmin || owner == Owner;
