@@ -43,7 +43,9 @@ public sealed class KeyChangesApi(IKeyChangeFeed feed, IOptions<ChangeFeedOption
 
     private static ApiResult Answer(KeyChangePage page, Caller caller) => ApiResult.Json(StatusCodes.Status200OK, new KeyChangeListResponse(
         page.Changes.Select(c => new KeyChangeResource(c.KeyId, c.Type, c.OccurredAt)).ToList(),
-        page.Cursor.Encode(),
-        caller.IsAdmin ? null : caller.Owner,
-        caller.IsAdmin ? null : caller.Environment.ToWire()));
+        page.Cursor.Encode())
+    {
+        Owner = caller.IsAdmin ? null : caller.Owner,
+        Environment = caller.IsAdmin ? null : caller.Environment.ToWire(),
+    });
 }

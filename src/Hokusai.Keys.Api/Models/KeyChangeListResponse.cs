@@ -7,8 +7,8 @@ namespace Hokusai.Keys.Api.Models;
 /// <see cref="Environment"/> name the keys the feed covers for this caller (keys of that owner and environment without
 /// <c>admin</c>); both are absent for an admin caller, whose feed covers every key.
 /// </summary>
-public sealed record KeyChangeListResponse(
-    IReadOnlyList<KeyChangeResource> Changes,
-    string Cursor,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Environment);
+public sealed record KeyChangeListResponse(IReadOnlyList<KeyChangeResource> Changes, string Cursor)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Owner { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Environment { get; init; }
+}

@@ -85,7 +85,11 @@ public static class ApiExamples
             new KeyChangeResource(KeyId, KeyEventTypes.Revoked, Created.AddDays(3)),
             new KeyChangeResource(NewKeyId, KeyEventTypes.Updated, Created.AddDays(3).AddSeconds(2)),
         ],
-        new Storage.KeyChangeCursor(Created.AddDays(3).UtcTicks, [Storage.KeyChangeCursor.Tag("example")]).Encode(), "acme", KeyEnvironmentNames.Live);
+        new Storage.KeyChangeCursor(Created.AddDays(3).UtcTicks, [Storage.KeyChangeCursor.Tag("example")]).Encode())
+    {
+        Owner = "acme",
+        Environment = KeyEnvironmentNames.Live,
+    };
 
     public static object ReportLeakRequest { get; } = new { key = Plaintext, url = "https://github.com/acme/app/blob/main/.env" };
 
