@@ -19,7 +19,7 @@ internal sealed partial class KeyChangeFollower(
     /// <summary>The long-poll's wait: the server's default bound (a server configured lower answers 400, a bug to see in the log).</summary>
     internal static readonly TimeSpan Wait = TimeSpan.FromSeconds(25);
 
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(schemes.DistinctBy(s => s.Name).Select(s => FollowAsync(s.Name, stoppingToken)));
