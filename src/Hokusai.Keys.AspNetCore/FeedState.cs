@@ -13,7 +13,7 @@ internal sealed class FeedState
 
     private volatile Snapshot? _current;
 
-    private sealed record Snapshot(DateTimeOffset AnsweredAt, TimeSpan Wait, KeyChangePage Page);
+    private sealed record Snapshot(DateTimeOffset AnsweredAt, TimeSpan Wait, ApiKeyChangePage Page);
 
     public bool IsFollowed(DateTimeOffset now) => _current is { } s && now - s.AnsweredAt <= s.Wait + Grace;
 
@@ -21,7 +21,7 @@ internal sealed class FeedState
     public bool Covers(VerifiedApiKey key, DateTimeOffset now) =>
         _current is { } s && now - s.AnsweredAt <= s.Wait + Grace && s.Page.Covers(key.Owner, key.Environment, key.Scopes);
 
-    public void Answered(KeyChangePage page, TimeSpan wait, DateTimeOffset now) => _current = new Snapshot(now, wait, page);
+    public void Answered(ApiKeyChangePage page, TimeSpan wait, DateTimeOffset now) => _current = new Snapshot(now, wait, page);
 
     public void Lost() => _current = null;
 }

@@ -141,8 +141,8 @@ public class HokusaiKeysClient : IDisposable
     /// the current one and no changes. A cursor older than the feed's retention throws <see cref="HokusaiApiException"/>
     /// with status 410 and code <c>CURSOR_EXPIRED</c>: whatever was cached must go. This call's timeout is at least the wait plus the client's timeout.
     /// </summary>
-    public virtual Task<KeyChangePage> GetKeyChangesAsync(string? cursor = null, TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
-        SendAsync<KeyChangePage>(HttpMethod.Get, "api/keys/changes" + Query(("cursor", cursor), ("wait", wait is { } w ? ((int)Math.Ceiling(w.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : null)),
+    public virtual Task<ApiKeyChangePage> GetKeyChangesAsync(string? cursor = null, TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyChangePage>(HttpMethod.Get, "api/keys/changes" + Query(("cursor", cursor), ("wait", wait is { } w ? ((int)Math.Ceiling(w.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : null)),
             null, true, cancellationToken, (wait ?? TimeSpan.FromSeconds(LongPollBoundSeconds)) + _timeout);
 
     /// <summary>The longest long-poll a server answers by default (its <c>Hokusai:ChangeFeed:MaxWaitSeconds</c>).</summary>

@@ -1,10 +1,10 @@
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>An answer of the change feed: the changes after the cursor asked with, and the cursor to ask with next.</summary>
-public sealed class KeyChangePage
+public sealed class ApiKeyChangePage
 {
     /// <summary>Keys whose validation outcome may have changed, oldest first (a key may appear more than once).</summary>
-    public IReadOnlyList<KeyChange> Changes { get; init; } = [];
+    public IReadOnlyList<ApiKeyChange> Changes { get; init; } = [];
     /// <summary>Pass it to the next call (opaque).</summary>
     public string Cursor { get; init; } = "";
     /// <summary>The owner whose keys this feed covers; null when it covers every key (an admin's feed).</summary>

@@ -1,7 +1,7 @@
 namespace Hokusai.Keys.Client.Models;
 
 /// <summary>A key whose validation outcome may have changed (revoked, rotated, patched, leaked, expired, …).</summary>
-public sealed class KeyChange
+public sealed class ApiKeyChange
 {
     /// <summary>The key's id.</summary>
     public string KeyId { get; init; } = "";
