@@ -35,7 +35,7 @@ public static class AzureServiceCollectionExtensions
         services.AddOptions<ChangeFeedOptions>().Bind(configuration.GetSection(ChangeFeedOptions.SectionName))
             .Validate(o => o.MaxWaitSeconds is >= 0 and < ChangeFeedOptions.FunctionsHttpTimeoutSeconds - 30 && o.RetentionHours >= 1 && o.SettleSeconds >= 0,
                 $"{ChangeFeedOptions.SectionName}: MaxWaitSeconds must stay well below the Functions HTTP timeout, RetentionHours at least 1.");
-        services.TryAddSingleton<KeyChangeSignal>();
+        services.TryAddSingleton<IKeyChangeSignal, KeyChangeSignal>();
         services.TryAddSingleton<KeyChangeLog>();
         services.TryAddSingleton<IKeyChangeFeed, TableKeyChangeFeed>();
         return services;

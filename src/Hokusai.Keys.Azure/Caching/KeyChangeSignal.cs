@@ -1,3 +1,4 @@
+using Hokusai.Keys.Azure.Tables;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -8,7 +9,7 @@ namespace Hokusai.Keys.Azure.Caching;
 /// the others. Only a hint: the changes themselves are read from Table Storage, so a lost message costs latency
 /// (the long-poll re-reads the table on its own, often while Redis is not connected), never a change.
 /// </summary>
-internal sealed partial class KeyChangeSignal(ILogger<KeyChangeSignal> logger, RedisConnection? redis = null)
+internal sealed partial class KeyChangeSignal(ILogger<KeyChangeSignal> logger, RedisConnection? redis = null) : IKeyChangeSignal
 {
     private readonly object _gate = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);

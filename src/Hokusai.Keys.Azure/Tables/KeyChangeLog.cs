@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Hokusai.Keys.Azure.Caching;
 using Hokusai.Keys.Domain;
 
 namespace Hokusai.Keys.Azure.Tables;
@@ -10,11 +9,11 @@ namespace Hokusai.Keys.Azure.Tables;
 /// <c>{ticks}_{key id}_{event id}</c>, so a follower reads one or two small partitions in time order. A row is written
 /// (idempotently) <em>before</em> the transaction that commits its event, as the outbox pointer is: a change that
 /// commits always has its row, and a row whose change failed only costs a follower one needless eviction. A follower
-/// that reads the row before the commit evicts early; the wake-up after the commit (<see cref="KeyChangeSignal"/>) and
+/// that reads the row before the commit evicts early; the wake-up after the commit (<see cref="IKeyChangeSignal"/>) and
 /// the follower's short cache for a just-changed key cover that gap. Which events get a row: <see cref="ValidationChanges"/>.
 /// Rows carry the key's owner, environment and whether it holds <c>admin</c>, for the visibility rule.
 /// </summary>
-internal sealed class KeyChangeLog(StorageTables tables, KeyChangeSignal signal, TimeProvider time)
+internal sealed class KeyChangeLog(StorageTables tables, IKeyChangeSignal signal, TimeProvider time)
 {
     internal sealed record Row(string Id, long Ticks, string KeyId, string Type, DateTimeOffset OccurredAt, string Owner, KeyEnvironment Environment, bool HoldsAdmin);
 

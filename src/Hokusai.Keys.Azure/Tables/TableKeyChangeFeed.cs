@@ -1,4 +1,3 @@
-using Hokusai.Keys.Azure.Caching;
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
 using Hokusai.Keys.Storage;
@@ -8,11 +7,11 @@ namespace Hokusai.Keys.Azure.Tables;
 
 /// <summary>
 /// <see cref="IKeyChangeFeed"/> on <see cref="KeyChangeLog"/>'s rows. A long-poll reads the table, and while it finds
-/// nothing waits for a hint (<see cref="KeyChangeSignal"/>) or the poll interval, whichever comes first, until its time
+/// nothing waits for a hint (<see cref="IKeyChangeSignal"/>) or the poll interval, whichever comes first, until its time
 /// is up. Rows stamped within the settle window may still be joined by rows stamped earlier (other clocks, slow
 /// writes), so the cursor stays there and remembers what it delivered (<see cref="KeyChangeCursor"/>).
 /// </summary>
-internal sealed class TableKeyChangeFeed(KeyChangeLog log, KeyChangeSignal signal, IOptions<ChangeFeedOptions> options, TimeProvider time, KeyMetrics metrics)
+internal sealed class TableKeyChangeFeed(KeyChangeLog log, IKeyChangeSignal signal, IOptions<ChangeFeedOptions> options, TimeProvider time, KeyMetrics metrics)
     : IKeyChangeFeed
 {
     /// <summary>Most rows one read takes; a follower further behind gets the rest on its next call, at once.</summary>
