@@ -98,6 +98,19 @@ public static class ApiEndpoints
                     .Example(404, ApiExamples.Problem(ErrorCodes.KeyNotFound, "No key with this id."))
                     .Example(401, ApiExamples.Problem(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'."))),
             typeof(UsageReportRequest)),
+        new("ListKeyChanges", "GET", ApiRoutes.KeyChanges, Access.Watch, (sp, call) => sp.GetRequiredService<KeyChangesApi>().ListChangesAsync(call),
+            b => Management(b, "The change feed edges follow to evict cached validation answers (scope `keys:watch` or `admin`): the ids of keys whose validation "
+                    + "outcome may have changed since `cursor` (revoked, rotated, patched, leaked, expired, …), oldest first, and the cursor to ask with next. "
+                    + "A long-poll: answers as soon as there is a change, else after `wait` seconds with none. Without `cursor`: the current cursor and no changes. "
+                    + "A caller sees changes of the keys it could list (its owner and environment; admin: all). A cursor older than the retention answers 410 CURSOR_EXPIRED.")
+                .Produces<KeyChangeListResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson).Produces<ProblemResponse>(410, ProblemJson)
+                .Document((op, _) => op.Parameters(
+                        ApiOperationDocs.Query("cursor", new OpenApiSchema { Type = JsonSchemaType.String },
+                            "The `cursor` of the previous answer (opaque); absent to start from now."),
+                        ApiOperationDocs.Query("wait", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "25", Default = JsonValue.Create(25) },
+                            "Longest wait in seconds for a change (default and bound: the server's Hokusai:ChangeFeed:MaxWaitSeconds, 25 unless configured; far below the Functions HTTP timeout of 230 s)."))
+                    .Example(200, ApiExamples.KeyChanges)
+                    .Example(410, ApiExamples.Problem(ErrorCodes.CursorExpired, "The cursor is older than the feed keeps changes (24 hours): drop every cached answer and start again without a cursor.")))),
         new("VerifyKey", "POST", ApiRoutes.Verify, null, (sp, call) => Validation(sp).VerifyAsync(call.Request),
             b => b.WithTags("Validation").WithSummary("Check a key and consume `cost` (default 1) from its rate limit and quota; always 200 for a well-formed request, the answer is data. RateLimit-Policy/RateLimit headers for keys with limits.")
                 .Produces<VerifyResponse>(200, Json).Produces<ProblemResponse>(400, ProblemJson)

@@ -21,7 +21,14 @@ public sealed class ApiInvoker(IServiceProvider services, ManagementAuthenticato
 
     public Task<ApiResult> InvokeAsync(ApiEndpoint endpoint, HttpRequest request, string? id)
     {
-        if (id is not null && ApiEndpoints.LiteralPathMethods(endpoint, id) is { } allow) return Task.FromResult(Problems.MethodNotAllowed(allow));
+        if (id is not null && ApiEndpoints.LiteralPathMethods(endpoint, id) is { } allow)
+        {
+            // The Functions runtime may hand a literal route's own method to the {id} route too (GET /api/keys/changes to GetKey).
+            var path = endpoint.Route.Replace("{id}", id, StringComparison.Ordinal);
+            var literal = ApiEndpoints.All.FirstOrDefault(e => !e.HasId && string.Equals(e.Route, path, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(e.Method, request.Method, StringComparison.OrdinalIgnoreCase));
+            return literal is not null ? InvokeAsync(literal, request, null) : Task.FromResult(Problems.MethodNotAllowed(allow));
+        }
         if (endpoint.Auth is not { } access)
             return UnsupportedBody(endpoint, request) is { } unsupported ? Task.FromResult(unsupported) : endpoint.Handler(services, new ApiCall(request, id, null));
         return boundary.RunAsync(request, async _ =>

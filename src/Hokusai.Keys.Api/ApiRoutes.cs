@@ -13,6 +13,7 @@ public static class ApiRoutes
     public const string KeyEvents = "keys/{id}/events";
     public const string KeyUsage = "keys/{id}/usage";
     public const string Verify = "keys/verify";
+    public const string KeyChanges = "keys/changes";
     public const string ReportLeak = "keys/report-leak";
     public const string GitHubLeaks = "leaks/github";
     public const string Authorize = "authorize";

@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<SystemApi>();
         services.TryAddSingleton<UsageApi>();
         services.TryAddSingleton<UsageReportsApi>();
+        services.TryAddSingleton<KeyChangesApi>();
         services.TryAddSingleton<ApiInvoker>();
         return services;
     }

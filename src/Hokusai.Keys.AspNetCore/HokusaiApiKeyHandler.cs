@@ -8,7 +8,6 @@ using Hokusai.Keys.Client;
 using Hokusai.Keys.Client.Models;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,9 @@ namespace Hokusai.Keys.AspNetCore;
 
 /// <summary>
 /// Authenticates requests bearing a Hokusai API key (<c>Authorization: Bearer</c>, <c>X-API-Key</c> or <c>?api_key=</c>) by
-/// calling verify through the SDK. Answers are cached briefly under a SHA-256 of the key (never the key). Failures answer
+/// calling verify through the SDK. Answers are cached under a SHA-256 of the key (never the key): valid ones briefly, or
+/// long while a <see cref="HokusaiApiKeyOptions.ServiceKey"/> follows the change feed (<see cref="KeyChangeFollower"/>),
+/// which evicts the answers of keys that changed. Failures answer
 /// 401 (missing, malformed, unknown, revoked, expired), 403 (IP_NOT_ALLOWED, INSUFFICIENT_SCOPE) or 429 (RATE_LIMITED,
 /// QUOTA_EXCEEDED, TOO_MANY_FAILURES, with Retry-After when known), each with an application/problem+json body.
 /// </summary>
@@ -42,11 +43,20 @@ public sealed class HokusaiApiKeyHandler(
 
         var ip = Options.ForwardClientIp ? Context.Connection.RemoteIpAddress?.ToString() : null;
         var cache = clients.Answers;
+        var feed = cache.Feed(Scheme.Name);
         var cacheKey = Scheme.Name + ":" + Sha256(key) + ":" + ip;
-        var answeredFromCache = true;
-        if (!cache.TryGetValue(cacheKey, out VerifyResult? result) || result is null)
+        var now = TimeProvider.GetUtcNow();
+        VerifyResult result;
+        var answeredFromCache = false;
+        // A valid answer cached for long is used only while the feed is followed; else no longer than the short duration.
+        if (cache.TryGet(cacheKey, out var cached) && (!cached.Result.Valid || feed.IsFollowed(now) || now - cached.CachedAt <= Options.ValidCacheDuration))
         {
-            answeredFromCache = false;
+            result = cached.Result;
+            answeredFromCache = true;
+        }
+        else
+        {
+            var stamp = cache.Stamp();
             try
             {
                 var client = clients.Get(Scheme.Name, Options);
@@ -60,10 +70,11 @@ public sealed class HokusaiApiKeyHandler(
                 if (status == 503) Logger.LogWarning("Hokusai verify failed: {Code} (HTTP {Status})", ex.Code, ex.Status);
                 return Fail(new Failure(status == 400 ? 401 : status, code, detail, ex.RetryAfter));
             }
+            var keyId = result.Key?.Id ?? AnswerCache.KeyIdOf(key);
             var ttl = result.Valid
-                ? (result.RateLimit is null && result.Quota is null ? Options.ValidCacheDuration : TimeSpan.Zero)
+                ? (result.RateLimit is null && result.Quota is null ? ValidDuration(result.Key!, keyId, feed, cache, now) : TimeSpan.Zero)
                 : (result.Code is VerifyCodes.RateLimited or VerifyCodes.QuotaExceeded or VerifyCodes.TooManyFailures ? TimeSpan.Zero : Options.InvalidCacheDuration);
-            if (ttl > TimeSpan.Zero) cache.Set(cacheKey, result, ttl);
+            cache.Set(cacheKey, new AnswerCache.Answer(result, keyId, now, stamp), ttl);
         }
 
         if (!result.Valid) return Fail(Describe(result));
@@ -86,6 +97,15 @@ public sealed class HokusaiApiKeyHandler(
         foreach (var scope in verified.Scopes ?? []) claims.Add(new Claim(HokusaiClaimTypes.Scope, scope));
         var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    /// <summary>
+    /// Long while the feed is followed and covers the key (and it did not just change), else short; never past the key's expiry.
+    /// </summary>
+    private TimeSpan ValidDuration(VerifiedApiKey verified, string? keyId, FeedState feed, AnswerCache cache, DateTimeOffset now)
+    {
+        var ttl = feed.Covers(verified, now) && !cache.ChangedRecently(keyId, now) ? Options.FollowedValidCacheDuration : Options.ValidCacheDuration;
+        return verified.ExpiresAt is { } expires && expires - now < ttl ? expires - now : ttl;
     }
 
     /// <summary>Answers the failure of this request (or a missing key) as application/problem+json, with its status and Retry-After.</summary>

@@ -11,7 +11,10 @@ public static class HokusaiAuthenticationExtensions
     public static AuthenticationBuilder AddHokusaiApiKey(this AuthenticationBuilder builder, Action<HokusaiApiKeyOptions>? configure = null) =>
         builder.AddHokusaiApiKey(HokusaiApiKeyDefaults.AuthenticationScheme, configure);
 
-    /// <summary>Adds the Hokusai API key scheme under the name <paramref name="scheme"/> (several schemes may use different APIs or keys).</summary>
+    /// <summary>
+    /// Adds the Hokusai API key scheme under the name <paramref name="scheme"/> (several schemes may use different APIs or
+    /// keys), and the background service that follows the change feed for a scheme with a <see cref="HokusaiApiKeyOptions.ServiceKey"/>.
+    /// </summary>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="scheme">The scheme's name.</param>
     /// <param name="configure">Sets the scheme's options.</param>
@@ -23,6 +26,10 @@ public static class HokusaiAuthenticationExtensions
         builder.Services.TryAddSingleton<HokusaiHandlerMetrics>();
         builder.Services.TryAddSingleton<HokusaiCachedUseCounter>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, HokusaiUsageReporter>());
+        // Follows the change feed for every scheme given a ServiceKey (and does nothing for the others).
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new FollowedScheme(scheme));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, KeyChangeFollower>());
         return builder.AddScheme<HokusaiApiKeyOptions, HokusaiApiKeyHandler>(scheme, configure);
     }
 }

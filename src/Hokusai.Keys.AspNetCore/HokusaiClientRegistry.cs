@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Hokusai.Keys.Client;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Hokusai.Keys.AspNetCore;
 
@@ -12,7 +11,7 @@ public sealed class HokusaiClientRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<HokusaiKeysClient>> _clients = new(StringComparer.Ordinal);
 
-    internal MemoryCache Answers { get; } = new(new MemoryCacheOptions());
+    internal AnswerCache Answers { get; } = new();
 
     /// <summary>
     /// The SDK client of <paramref name="scheme"/>, made from <paramref name="options"/> the first time it is asked for.

@@ -31,6 +31,13 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<EventOutbox>();
         services.TryAddSingleton<IKeyEventOutbox>(sp => sp.GetRequiredService<EventOutbox>());
         services.AddHostedService(sp => sp.GetRequiredService<EventOutbox>());
+        // The change feed edges follow: rows written with every key write, wake-ups through Redis when it is configured.
+        services.AddOptions<ChangeFeedOptions>().Bind(configuration.GetSection(ChangeFeedOptions.SectionName))
+            .Validate(o => o.MaxWaitSeconds is >= 0 and < ChangeFeedOptions.FunctionsHttpTimeoutSeconds - 30 && o.RetentionHours >= 1 && o.SettleSeconds >= 0,
+                $"{ChangeFeedOptions.SectionName}: MaxWaitSeconds must stay well below the Functions HTTP timeout, RetentionHours at least 1.");
+        services.TryAddSingleton<IKeyChangeSignal, KeyChangeSignal>();
+        services.TryAddSingleton<KeyChangeLog>();
+        services.TryAddSingleton<IKeyChangeFeed, TableKeyChangeFeed>();
         return services;
     }
 

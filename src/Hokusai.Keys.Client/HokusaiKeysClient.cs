@@ -143,6 +143,20 @@ public class HokusaiKeysClient : IDisposable
             null, true, cancellationToken);
 
     /// <summary>
+    /// The change feed (needs <c>keys:watch</c> or <c>admin</c>): the keys whose validation outcome may have changed after
+    /// <paramref name="cursor"/>, oldest first, and the cursor to ask with next. A long-poll: answers at the first change,
+    /// else after <paramref name="wait"/> (default: the server's bound, 25 s unless configured) with none. Without a cursor:
+    /// the current one and no changes. A cursor older than the feed's retention throws <see cref="HokusaiApiException"/>
+    /// with status 410 and code <c>CURSOR_EXPIRED</c>: whatever was cached must go. This call's timeout is at least the wait plus the client's timeout.
+    /// </summary>
+    public virtual Task<ApiKeyChangePage> GetKeyChangesAsync(string? cursor = null, TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyChangePage>(HttpMethod.Get, "api/keys/changes" + Query(("cursor", cursor), ("wait", wait is { } w ? ((int)Math.Ceiling(w.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : null)),
+            null, true, cancellationToken, (wait ?? TimeSpan.FromSeconds(LongPollBoundSeconds)) + _timeout);
+
+    /// <summary>The longest long-poll a server answers by default (its <c>Hokusai:ChangeFeed:MaxWaitSeconds</c>).</summary>
+    private const int LongPollBoundSeconds = 25;
+
+    /// <summary>
     /// Reports uses a service answered from its own cache of valid answers (<c>POST /api/usage/report</c>; the client's
     /// key needs scope <c>usage:report</c> or <c>keys:watch</c>, and may report only keys it could see). Make
     /// <paramref name="reportId"/> once per report and send the same id and entries on every retry: the platform applies a
@@ -201,8 +215,9 @@ public class HokusaiKeysClient : IDisposable
         return present.Count == 0 ? "" : "?" + string.Join('&', present.Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)));
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, JsonNode? body, bool authenticate, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, JsonNode? body, bool authenticate, CancellationToken cancellationToken, TimeSpan? callTimeout = null)
     {
+        var limit = callTimeout ?? _timeout;
         using var request = new HttpRequestMessage(method, new Uri(WithSlash(Endpoint), path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (authenticate && _apiKey is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
@@ -210,7 +225,7 @@ public class HokusaiKeysClient : IDisposable
             request.Content = new StringContent(body.ToJsonString(HokusaiJson.Options), Encoding.UTF8, "application/json");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_timeout > TimeSpan.Zero && _timeout != System.Threading.Timeout.InfiniteTimeSpan) timeout.CancelAfter(_timeout);
+        if (_timeout > TimeSpan.Zero && _timeout != System.Threading.Timeout.InfiniteTimeSpan) timeout.CancelAfter(limit);
         HttpResponseMessage response;
         try
         {
@@ -218,7 +233,7 @@ public class HokusaiKeysClient : IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HokusaiApiException(0, HokusaiApiException.TimeoutCode, $"No answer from {Endpoint} within {_timeout.TotalSeconds:0.#} s.", innerException: ex);
+            throw new HokusaiApiException(0, HokusaiApiException.TimeoutCode, $"No answer from {Endpoint} within {limit.TotalSeconds:0.#} s.", innerException: ex);
         }
         catch (HttpRequestException ex)
         {

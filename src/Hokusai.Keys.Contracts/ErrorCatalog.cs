@@ -30,6 +30,7 @@ public static class ErrorCatalog
         new(ErrorCodes.KeyAlreadyRotated, 409, "Key already rotated"),
         new(ErrorCodes.KeySuspended, 409, "Key is suspended"),
         new(ErrorCodes.ConcurrentUpdate, 409, "Concurrent update"),
+        new(ErrorCodes.CursorExpired, 410, "Cursor expired"),
         new(ErrorCodes.InvalidSignature, 401, "Invalid signature"),
         new(ErrorCodes.Valid, 200, "Valid key"),
         new(ErrorCodes.MissingKey, 401, "No API key"),

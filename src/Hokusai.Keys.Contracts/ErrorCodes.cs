@@ -30,6 +30,7 @@ public static class ErrorCodes
     public const string KeyAlreadyRotated = "KEY_ALREADY_ROTATED";
     public const string KeySuspended = "KEY_SUSPENDED";
     public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
+    public const string CursorExpired = "CURSOR_EXPIRED";
 
     // Leak reports
     public const string InvalidSignature = "INVALID_SIGNATURE";

@@ -40,6 +40,10 @@ public sealed class KeyFunctions(ApiInvoker api)
     public async Task<IActionResult> RotateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RotateKey)] HttpRequest request, string id) =>
         await api.InvokeAsync(nameof(RotateKey), request, id);
 
+    [Function("ListKeyChanges")]
+    public async Task<IActionResult> ListKeyChanges([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.KeyChanges)] HttpRequest request) =>
+        await api.InvokeAsync(nameof(ListKeyChanges), request);
+
     [Function("ListKeyEvents")]
     public async Task<IActionResult> ListKeyEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.KeyEvents)] HttpRequest request, string id) =>
         await api.InvokeAsync(nameof(ListKeyEvents), request, id);

@@ -25,17 +25,22 @@ public sealed class AuthHandlerApp : IAsyncDisposable
     public HttpClient Client { get; }
 
     public static Task<AuthHandlerApp> StartAsync(ServerFixture hokusai, Action<HokusaiApiKeyOptions>? configure = null) =>
-        StartAsync(hokusai.Server, configure);
+        StartAsync(hokusai.Endpoint, hokusai.Server.CreateCheckedHandler(), configure);
 
-    public static async Task<AuthHandlerApp> StartAsync(Hokusai.Keys.Testing.HokusaiServer hokusai, Action<HokusaiApiKeyOptions>? configure = null)
+    /// <summary>The app verifying through one server instance of several.</summary>
+    public static Task<AuthHandlerApp> StartAsync(Hokusai.Keys.Testing.HokusaiServer hokusai, Action<HokusaiApiKeyOptions>? configure = null) =>
+        StartAsync(hokusai.Server.BaseAddress, hokusai.CreateCheckedHandler(), configure);
+
+    /// <summary>The app verifying through <paramref name="handler"/> (e.g. one server instance of several, behind a test probe).</summary>
+    public static async Task<AuthHandlerApp> StartAsync(Uri endpoint, HttpMessageHandler handler, Action<HokusaiApiKeyOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
         builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAuthentication(HokusaiApiKeyDefaults.AuthenticationScheme).AddHokusaiApiKey(o =>
         {
-            o.Client.Endpoint = hokusai.Server.BaseAddress;
-            o.Client.HttpMessageHandler = hokusai.CreateCheckedHandler();
+            o.Client.Endpoint = endpoint;
+            o.Client.HttpMessageHandler = handler;
             o.Client.UseGlobalSetup = false;
             o.Client.EnvironmentVariables = _ => null;
             configure?.Invoke(o);

@@ -47,6 +47,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
         {
             Access.Read => caller.CanRead,
             Access.ReportUsage => caller.CanReportUsage,
+            Access.Watch => caller.CanWatch,
             _ => caller.CanWrite,
         };
         return allowed
@@ -55,6 +56,7 @@ public sealed class ManagementAuthenticator(KeyValidator validator, ClientIpReso
             {
                 Access.Read => "This route needs scope 'keys:read', 'keys:write' or 'admin'.",
                 Access.ReportUsage => "This route needs scope 'usage:report', 'keys:watch' or 'admin'.",
+                Access.Watch => "This route needs scope 'keys:watch' or 'admin'.",
                 _ => "This route needs scope 'keys:write' or 'admin'.",
             }));
     }

@@ -82,6 +82,17 @@ public static class ApiExamples
         new UsageBucketResource(Created.AddHours(1), 0, 0, new Dictionary<string, long>(), 0, 0),
     ]);
 
+    public static KeyChangeListResponse KeyChanges { get; } = new(
+        [
+            new KeyChangeResource(KeyId, KeyEventTypes.Revoked, Created.AddDays(3)),
+            new KeyChangeResource(NewKeyId, KeyEventTypes.Updated, Created.AddDays(3).AddSeconds(2)),
+        ],
+        new Storage.KeyChangeCursor(Created.AddDays(3).UtcTicks, [Storage.KeyChangeCursor.Tag("example")]).Encode())
+    {
+        Owner = "acme",
+        Environment = KeyEnvironmentNames.Live,
+    };
+
     public static object ReportLeakRequest { get; } = new { key = Plaintext, url = "https://github.com/acme/app/blob/main/.env" };
 
     public static object UsageReportRequest { get; } = new

@@ -9,14 +9,14 @@ namespace Hokusai.Keys.Azure.Lifecycle;
 /// one transaction in the key's partition adds a marker row with a deterministic RowKey (<c>once_…</c>) and the audit
 /// row. A second attempt fails on the marker (409) and writes nothing.
 /// </summary>
-internal sealed class KeyEventLog(StorageTables tables, EventOutbox outbox)
+internal sealed class KeyEventLog(StorageTables tables, EventOutbox outbox, KeyChangeLog changes)
 {
     public const string OnceRowPrefix = "once_";
 
     /// <summary>True when recorded now; false when it was recorded before.</summary>
     public async Task<bool> AppendOnceAsync(KeyEvent evt, string onceKey, CancellationToken cancellationToken)
     {
-        await outbox.WriteIntentAsync(evt, cancellationToken);
+        await Task.WhenAll(outbox.WriteIntentAsync(evt, cancellationToken), changes.WriteAsync(evt, null, cancellationToken));
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.Add, new TableEntity(evt.KeyId, OnceRowPrefix + onceKey) { ["EventId"] = evt.EventId }),
@@ -33,6 +33,7 @@ internal sealed class KeyEventLog(StorageTables tables, EventOutbox outbox)
             return false;
         }
         outbox.Committed(evt);
+        changes.Committed(evt);
         return true;
     }
 }

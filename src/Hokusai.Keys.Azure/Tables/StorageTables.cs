@@ -35,6 +35,7 @@ internal sealed class StorageTables
         UsageDays = Service.GetTableClient(prefix + "keyusagedays");
         Outbox = Service.GetTableClient(prefix + "keyoutbox");
         Expiry = Service.GetTableClient(prefix + "keyexpiry");
+        Changes = Service.GetTableClient(prefix + "keychanges");
     }
 
     public TableServiceClient Service { get; }
@@ -47,6 +48,8 @@ internal sealed class StorageTables
     public TableClient Outbox { get; }
     /// <summary>Keys by UTC expiry date (see ExpiryIndex).</summary>
     public TableClient Expiry { get; }
+    /// <summary>The change feed: keys whose validation outcome may have changed, by hour (see KeyChangeLog).</summary>
+    public TableClient Changes { get; }
 
     /// <summary>Creates missing tables once; a failed attempt (storage down) is retried on the next call.</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -59,6 +62,7 @@ internal sealed class StorageTables
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(Keys.CreateIfNotExistsAsync(), Index.CreateIfNotExistsAsync(), Usage.CreateIfNotExistsAsync(),
-            UsageDays.CreateIfNotExistsAsync(), Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync());
+            UsageDays.CreateIfNotExistsAsync(), Outbox.CreateIfNotExistsAsync(), Expiry.CreateIfNotExistsAsync(),
+            Changes.CreateIfNotExistsAsync());
     }
 }

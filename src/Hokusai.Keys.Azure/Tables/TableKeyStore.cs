@@ -11,9 +11,10 @@ namespace Hokusai.Keys.Azure.Tables;
 /// entity is written last (after the listing index rows), in one transaction with its creation event; index rows
 /// whose key is missing are skipped, so an interrupted or retried create never shows a half-written key.
 /// Before that transaction it also writes (idempotently) the expiry index row and the event's outbox pointer; after it,
-/// the event is handed to the outbox dispatcher.
+/// the event is handed to the outbox dispatcher. Each event also gets its change feed row before, and its wake-up
+/// after, the transaction (<see cref="KeyChangeLog"/>).
 /// </summary>
-internal sealed partial class TableKeyStore(StorageTables tables, IKeyEventOutbox outbox, KeyMetrics metrics, ILogger<TableKeyStore> logger) : IKeyStore
+internal sealed partial class TableKeyStore(StorageTables tables, IKeyEventOutbox outbox, KeyChangeLog changes, KeyMetrics metrics, ILogger<TableKeyStore> logger) : IKeyStore
 {
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) => tables.EnsureCreatedAsync(cancellationToken);
 
@@ -32,7 +33,8 @@ internal sealed partial class TableKeyStore(StorageTables tables, IKeyEventOutbo
             tables.Index.UpsertEntityAsync(KeyEntities.IndexEntity(record.Owner, record), TableUpdateMode.Replace, cancellationToken),
             tables.Index.UpsertEntityAsync(KeyEntities.IndexEntity(KeyEntities.AllOwnersPartition, record), TableUpdateMode.Replace, cancellationToken),
             ExpiryIndex.UpsertAsync(tables, record, cancellationToken),
-            outbox.WriteIntentAsync(created, cancellationToken));
+            outbox.WriteIntentAsync(created, cancellationToken),
+            changes.WriteAsync(created, record, cancellationToken));
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.Add, keyEntity),
@@ -52,6 +54,7 @@ internal sealed partial class TableKeyStore(StorageTables tables, IKeyEventOutbo
             etag = await EtagOfOwnCreateAsync(record, cancellationToken) ?? throw new ConcurrencyConflictException($"Key '{record.Id}' exists already.");
         }
         outbox.Committed(created);
+        changes.Committed(created);
         return etag;
     });
 
@@ -70,11 +73,16 @@ internal sealed partial class TableKeyStore(StorageTables tables, IKeyEventOutbo
         TableLimits.EnsureTransaction(actions);
         await Task.WhenAll(
             ExpiryIndex.UpsertAsync(tables, record, cancellationToken),
-            change is null ? Task.CompletedTask : outbox.WriteIntentAsync(change, cancellationToken));
+            change is null ? Task.CompletedTask : outbox.WriteIntentAsync(change, cancellationToken),
+            change is null ? Task.CompletedTask : changes.WriteAsync(change, record, cancellationToken));
         try
         {
             var response = await tables.Keys.SubmitTransactionAsync(actions, cancellationToken);
-            if (change is not null) outbox.Committed(change);
+            if (change is not null)
+            {
+                outbox.Committed(change);
+                changes.Committed(change);
+            }
             return response.Value[0].Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table returned no ETag.");
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)

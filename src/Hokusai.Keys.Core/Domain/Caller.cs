@@ -9,12 +9,11 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
     public const string AdminScope = "admin";
     public const string ReadScope = "keys:read";
     public const string WriteScope = "keys:write";
+    /// <summary>Reads the change feed (<c>GET /api/keys/changes</c>): which keys' validation outcome may have changed.</summary>
+    public const string WatchScope = "keys:watch";
 
     /// <summary>Reports the uses a service answered from its own cache (<c>POST /api/usage/report</c>).</summary>
     public const string UsageReportScope = "usage:report";
-
-    /// <summary>The change-feed scope (issue 20), which a service following the feed also reports usage with.</summary>
-    private const string WatchScopeForReports = "keys:watch";
 
     public KeyEnvironment Environment { get; init; }
     public RateLimitPolicy? RateLimit { get; init; }
@@ -32,7 +31,8 @@ public sealed record Caller(string KeyId, string Owner, IReadOnlyList<string> Sc
 
     public bool CanWrite => IsAdmin || Scopes.Contains(WriteScope);
 
-    public bool CanReportUsage => IsAdmin || Scopes.Contains(UsageReportScope) || Scopes.Contains(WatchScopeForReports);
+    public bool CanReportUsage => IsAdmin || Scopes.Contains(UsageReportScope) || Scopes.Contains(WatchScope);
+    public bool CanWatch => IsAdmin || Scopes.Contains(WatchScope);
 
     /// <summary>Non-admins list only their own owner's keys (<see cref="Management.KeyAuthority.CanSee"/> decides per key).</summary>
     public bool CanList(string owner) => IsAdmin || owner == Owner;

@@ -14,9 +14,11 @@ namespace Hokusai.Keys.Management;
 public static class KeyAuthority
 {
     /// <summary>Non-admins see keys of their own owner and environment that do not hold <c>admin</c>; anything else is "not found".</summary>
-    public static bool CanSee(Caller caller, ApiKeyRecord key) =>
-        caller.IsAdmin
-        || (key.Owner == caller.Owner && key.Environment == caller.Environment && !key.Scopes.Contains(Caller.AdminScope));
+    public static bool CanSee(Caller caller, ApiKeyRecord key) => CanSeeKeyOf(caller, key.Owner, key.Environment, key.Scopes.Contains(Caller.AdminScope));
+
+    /// <summary>The same rule for a key known by its owner, environment and whether it holds <c>admin</c> (the change feed's rows).</summary>
+    public static bool CanSeeKeyOf(Caller caller, string owner, KeyEnvironment environment, bool holdsAdmin) =>
+        caller.IsAdmin || (owner == caller.Owner && environment == caller.Environment && !holdsAdmin);
 
     /// <summary>A change of <paramref name="key"/> (update, revoke, rotate) needs every scope the key holds.</summary>
     public static void EnsureMayChange(Caller caller, ApiKeyRecord key)
