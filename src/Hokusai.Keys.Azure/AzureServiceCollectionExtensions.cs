@@ -75,6 +75,7 @@ public static class AzureServiceCollectionExtensions
             sp.GetRequiredService<KeyEventLog>(), sp.GetRequiredService<Management.KeyAgePolicy>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RotationDueSweeper>>()));
         services.TryAddSingleton(sp => new LifecycleSweeps(sp.GetRequiredService<EventOutbox>(), sp.GetRequiredService<ExpirySweeper>(), sp.GetRequiredService<RotationDueSweeper>(),
+            sp.GetRequiredService<KeyChangeLog>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChangeFeedOptions>>().Value,
             sp.GetService<UsageQueues>() is { } queues ? new UsagePoisonProbe(queues, sp.GetRequiredService<KeyMetrics>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<UsagePoisonProbe>>()) : null));
         return services;
     }

@@ -12,6 +12,7 @@ public sealed class LifecycleOptions
     [NotRequiredInAzure("Functions run the expiry sweep from a timer trigger.")]
     public int ExpirySweepSeconds { get; set; } = 300;
 
+    /// <summary>Also the interval of the change feed's retention sweep.</summary>
     [NotRequiredInAzure("Functions run the usage retention cleanup from a timer trigger.")]
     public int UsageRetentionSweepSeconds { get; set; } = 3600;
 

@@ -18,4 +18,9 @@ public sealed class LifecycleFunctions(LifecycleSweeps sweeps)
     [Function("SweepRotationDue")]
     public async Task SweepRotationDue([TimerTrigger("0 0 * * * *")] TimerInfo timer, FunctionContext context) =>
         await sweeps.SweepRotationDueAsync(context.CancellationToken);
+
+    // Entries older than the retention are only deleted, never read (an older cursor answers 410): hourly is ample.
+    [Function("SweepChangeFeed")]
+    public async Task SweepChangeFeed([TimerTrigger("0 23 * * * *")] TimerInfo timer, FunctionContext context) =>
+        await sweeps.SweepChangeFeedAsync(context.CancellationToken);
 }

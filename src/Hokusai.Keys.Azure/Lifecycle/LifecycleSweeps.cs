@@ -6,12 +6,17 @@ public sealed class LifecycleSweeps
 {
     private readonly EventOutbox _outbox;
     private readonly Usage.UsagePoisonProbe? _poison;
+    private readonly Tables.KeyChangeLog _changes;
+    private readonly TimeSpan _changeRetention;
 
-    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry, RotationDueSweeper rotationDue, Usage.UsagePoisonProbe? poison = null)
+    internal LifecycleSweeps(EventOutbox outbox, ExpirySweeper expiry, RotationDueSweeper rotationDue, Tables.KeyChangeLog changes, ChangeFeedOptions changeFeed,
+        Usage.UsagePoisonProbe? poison = null)
     {
         _outbox = outbox;
         Expiry = expiry;
         RotationDue = rotationDue;
+        _changes = changes;
+        _changeRetention = TimeSpan.FromHours(changeFeed.RetentionHours);
         _poison = poison;
     }
 
@@ -33,4 +38,7 @@ public sealed class LifecycleSweeps
 
     /// <summary>Records the <c>key.rotation_due</c> reminders that are due; returns how many.</summary>
     public Task<int> SweepRotationDueAsync(CancellationToken cancellationToken) => RotationDue.SweepAsync(cancellationToken);
+
+    /// <summary>Deletes change feed entries past <see cref="ChangeFeedOptions.RetentionHours"/>; returns how many.</summary>
+    public Task<int> SweepChangeFeedAsync(CancellationToken cancellationToken) => _changes.PurgeAsync(_changeRetention, cancellationToken);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Hokusai.Keys.Azure.Lifecycle;
 
-/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox, expiry (with rotation reminders) and usage retention sweeps.</summary>
+/// <summary>The standalone server's equivalent of the Functions timer triggers: outbox, expiry, rotation reminder, usage and change feed retention sweeps.</summary>
 internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, UsageRetentionSweeper usageRetention, IOptions<LifecycleOptions> options, ILogger<LifecycleTimerService> logger)
     : BackgroundService
 {
@@ -13,7 +13,8 @@ internal sealed partial class LifecycleTimerService(LifecycleSweeps sweeps, Usag
         LoopAsync("outbox", TimeSpan.FromSeconds(Math.Max(1, options.Value.OutboxSweepSeconds)), sweeps.SweepOutboxAsync, stoppingToken),
         LoopAsync("expiry", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepExpiryAsync, stoppingToken),
         LoopAsync("rotation reminder", TimeSpan.FromSeconds(Math.Max(1, options.Value.ExpirySweepSeconds)), sweeps.SweepRotationDueAsync, stoppingToken),
-        LoopAsync("usage retention", TimeSpan.FromSeconds(Math.Max(1, options.Value.UsageRetentionSweepSeconds)), usageRetention.SweepAsync, stoppingToken));
+        LoopAsync("usage retention", TimeSpan.FromSeconds(Math.Max(1, options.Value.UsageRetentionSweepSeconds)), usageRetention.SweepAsync, stoppingToken),
+        LoopAsync("change feed retention", TimeSpan.FromSeconds(Math.Max(1, options.Value.UsageRetentionSweepSeconds)), sweeps.SweepChangeFeedAsync, stoppingToken));
 
     private async Task LoopAsync(string name, TimeSpan interval, Func<CancellationToken, Task<int>> sweep, CancellationToken stoppingToken)
     {
