@@ -22,11 +22,13 @@ public sealed class UsageReportTests
     {
         var clock = new ShiftedTime();
         var group = await ServerGroup.CreateAsync();
+        // Two instances sharing storage, Redis and the usage queue (both ingest it): the handler reports to B, the owner reads on A.
         using var server = group.StartServer(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        using var other = group.StartServer(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         using var admin = NewClient(server, await server.CreateAdminKeyAsync());
         var key = await admin.CreateKeyAsync(new CreateKeyOptions { Name = "cached", Owner = "acme", Scopes = ["models:read"] });
         var service = await admin.CreateKeyAsync(new CreateKeyOptions { Name = "edge", Owner = "acme", Scopes = [Domain.Caller.UsageReportScope] });
-        await using var app = await AuthHandlerApp.StartAsync(server, o =>
+        await using var app = await AuthHandlerApp.StartAsync(other, o =>
         {
             o.ServiceKey = service.Key;
             o.ValidCacheDuration = TimeSpan.FromMinutes(10);
