@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Hokusai.Keys.Domain;
 
@@ -71,36 +70,11 @@ internal sealed class KeyChangeLog(StorageTables tables, IKeyChangeSignal signal
     /// old answers 410 anyway): a range query on the partition key, a transaction per partition and 100 rows. Returns how
     /// many rows went.
     /// </summary>
-    public async Task<int> PurgeAsync(TimeSpan retention, CancellationToken cancellationToken)
+    public Task<int> PurgeAsync(TimeSpan retention, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {Partition((time.GetUtcNow() - retention).UtcTicks)}");
-        var deleted = 0;
-        var batch = new List<TableTransactionAction>(TableLimits.MaxTransactionActions);
-        await foreach (var row in tables.Changes.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            if (batch.Count == TableLimits.MaxTransactionActions || (batch.Count > 0 && batch[0].Entity.PartitionKey != row.PartitionKey))
-                deleted += await DeleteAsync(batch, cancellationToken);
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-        }
-        if (batch.Count > 0) deleted += await DeleteAsync(batch, cancellationToken);
-        return deleted;
-    }
-
-    private async Task<int> DeleteAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        var count = batch.Count;
-        try
-        {
-            await tables.Changes.SubmitTransactionAsync(batch, cancellationToken);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404)
-        {
-            // Another instance's sweep took a row meanwhile: delete the rest one by one.
-            foreach (var action in batch)
-                await tables.Changes.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken);
-        }
-        batch.Clear();
-        return count;
+        return TableDeletions.DeleteAsync(tables.Changes,
+            tables.Changes.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken), cancellationToken);
     }
 
     private static string Partition(long ticks) => new DateTime(ticks, DateTimeKind.Utc).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);

@@ -53,36 +53,12 @@ public sealed partial class UsageRetentionSweeper
     /// <summary>The leading hex digits of a version-7 GUID ("N" format) made at <paramref name="at"/>: 48 bits of Unix milliseconds.</summary>
     internal static string BatchIdPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Deletes the rows of one partition with <paramref name="from"/> ≤ RowKey &lt; <paramref name="to"/>, a transaction per 100.</summary>
-    private async Task<int> DeleteRangeAsync(string keyId, string from, string to, CancellationToken cancellationToken)
+    /// <summary>Deletes the rows of one partition with <paramref name="from"/> ≤ RowKey &lt; <paramref name="to"/>.</summary>
+    private Task<int> DeleteRangeAsync(string keyId, string from, string to, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {keyId} and RowKey ge {from} and RowKey lt {to}");
-        var deleted = 0;
-        var batch = new List<TableTransactionAction>(TableLimits.MaxTransactionActions);
-        await foreach (var row in _tables.Usage.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            if (batch.Count == TableLimits.MaxTransactionActions) deleted += await SubmitAsync(batch, cancellationToken);
-        }
-        if (batch.Count > 0) deleted += await SubmitAsync(batch, cancellationToken);
-        return deleted;
-    }
-
-    private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        var count = batch.Count;
-        try
-        {
-            await _tables.Usage.SubmitTransactionAsync(batch, cancellationToken);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404)
-        {
-            // A row went in the meantime (another instance's sweep): delete the rest one by one.
-            foreach (var action in batch)
-                await _tables.Usage.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken);
-        }
-        batch.Clear();
-        return count;
+        return TableDeletions.DeleteAsync(_tables.Usage,
+            _tables.Usage.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage retention: deleted {Count} rows of days before {CutoffDay}")]
