@@ -1,0 +1,47 @@
+using Hokusai.Keys.Domain;
+using Hokusai.Keys.Management;
+using Hokusai.Keys.Security;
+using Hokusai.Keys.Validation;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hokusai.Keys.Core.Tests;
+
+/// <summary>
+/// Security review (suspend/resume): a suspension an admin made must not be undone by a weaker key of the key's owner.
+/// Fails on a44c124: ResumeAsync checks only what revoke checks (the caller holds the key's scopes), not who suspended it.
+/// </summary>
+public class ReviewFindingsSuspensionTests
+{
+    private static readonly Caller Admin = new("AAAAAAAAAAAAAAAa", "ops", [Caller.AdminScope], null);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryKeyStore _store = new();
+
+    [Fact]
+    public async Task A_key_an_admin_suspended_cannot_be_resumed_by_a_keys_write_key_of_its_owner()
+    {
+        var keys = new KeyManagementService(_store, new NoCache(), new PlainHasher(), _time);
+        var key = (await keys.CreateAsync(new CreateKeyRequest { Name = "abused", Owner = "alice", Scopes = ["models:read"] }, Admin, CancellationToken.None)).Record;
+        var manager = (await keys.CreateAsync(new CreateKeyRequest { Name = "alice-ops", Owner = "alice", Scopes = [Caller.WriteScope, "models:read"] }, Admin, CancellationToken.None)).Record;
+        var alice = new Caller(manager.Id, "alice", [Caller.WriteScope, "models:read"], null) { Environment = manager.Environment };
+
+        await keys.SuspendAsync(key.Id, Admin, CancellationToken.None);
+
+        var refusal = await Record.ExceptionAsync(() => keys.ResumeAsync(key.Id, alice, CancellationToken.None));
+        Assert.True(refusal is DomainException { Kind: DomainErrorKind.Forbidden },
+            $"a keys:write key of the owner resumed a key an admin suspended (status now {(await _store.GetAsync(key.Id, CancellationToken.None))!.Record.StatusAt(_time.GetUtcNow())})");
+    }
+
+    private sealed class NoCache : IKeySnapshotCache
+    {
+        public ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken) => ValueTask.FromResult<KeySnapshot?>(null);
+        public ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+        public ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    private sealed class PlainHasher : ISecretHasher
+    {
+        public string Scheme => "test";
+        public string Hash(string secret) => "h:" + secret.GetHashCode();
+        public bool Verify(string secret, string hash, string scheme) => hash == Hash(secret);
+    }
+}
