@@ -88,14 +88,13 @@ public static class ApiEndpoints
                     .Example(200, ApiExamples.Usage))),
         new("ReportUsage", "POST", ApiRoutes.UsageReport, Access.ReportUsage, (sp, call) => sp.GetRequiredService<UsageReportsApi>().ReportAsync(call),
             b => b.WithTags("Usage").WithSummary("Report the valid uses a service answered from its own cache (the ASP.NET Core handler does, with a "
-                    + "ServiceKey): counted like the platform's own verifications (usage, lastUsedAt). Needs scope usage:report, keys:watch or admin, and "
-                    + $"only keys the caller could see (else 404, nothing counted). At most {UsageReportIntake.MaxEntries} entries, "
+                    + "ServiceKey): counted like the platform's own verifications (usage, lastUsedAt). Needs scope usage:report, keys:watch or admin; "
+                    + $"uses of keys the caller could not see (or that do not exist) are skipped and counted in skippedKeys. At most {UsageReportIntake.MaxEntries} entries, "
                     + $"{UsageReportIntake.MaxUsesPerReport} uses; a retry with the same id is applied once.")
                 .Produces<UsageReportResponse>(202, Json).Produces<ProblemResponse>(400, ProblemJson)
-                .Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson).Produces<ProblemResponse>(404, ProblemJson)
+                .Produces<ProblemResponse>(401, ProblemJson).Produces<ProblemResponse>(403, ProblemJson)
                 .Produces<ProblemResponse>(429, ProblemJson).Produces<ProblemResponse>(503, ProblemJson)
                 .Document((op, _) => op.RequestExample(ApiExamples.UsageReportRequest).Example(202, ApiExamples.UsageReportAccepted)
-                    .Example(404, ApiExamples.Problem(ErrorCodes.KeyNotFound, "No key with this id."))
                     .Example(401, ApiExamples.Problem(ErrorCodes.Unauthenticated, "Send an API key in 'Authorization: Bearer …' or 'X-API-Key'."))),
             typeof(UsageReportRequest)),
         new("ListKeyChanges", "GET", ApiRoutes.KeyChanges, Access.Watch, (sp, call) => sp.GetRequiredService<KeyChangesApi>().ListChangesAsync(call),

@@ -18,8 +18,11 @@ public sealed class HokusaiHandlerMetrics
     /// <summary>The reason of a drop: as many reports waited to be sent as may; the oldest went.</summary>
     public const string BacklogFull = "backlog_full";
 
-    /// <summary>The reason of a drop: the platform refused the report for good (400, 401, 403, 404).</summary>
+    /// <summary>The reason of a drop: the platform refused the report for good (400, 401, 403).</summary>
     public const string Refused = "refused";
+
+    /// <summary>The reason of a drop: the uses were of keys the service key may not report (another owner or environment), which the platform skipped.</summary>
+    public const string NotCovered = "not_covered";
 
     /// <summary>The reason of a drop: the host stopped before the platform took the report.</summary>
     public const string Shutdown = "shutdown";

@@ -139,9 +139,15 @@ internal sealed partial class HokusaiUsageReporter(
             });
             try
             {
-                await scheme.Client.ReportUsageAsync(report.Id, report.Entries, cancellationToken);
+                var result = await scheme.Client.ReportUsageAsync(report.Id, report.Entries, cancellationToken);
                 scheme.Pending.Dequeue();
-                metrics.Reported(report.Uses);
+                metrics.Reported(result.Uses);
+                // Keys of other owners (or environments) than the service key's: the platform does not count their uses.
+                if (result.Uses < report.Uses)
+                {
+                    metrics.Dropped(report.Uses - result.Uses, HokusaiHandlerMetrics.NotCovered);
+                    LogSkipped(logger, report.Uses - result.Uses, result.SkippedKeys, scheme.Name);
+                }
             }
             catch (HokusaiApiException ex) when (ex.Status is >= 400 and < 500 and not (408 or 429))
             {
@@ -203,6 +209,9 @@ internal sealed partial class HokusaiUsageReporter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage report of {Uses} cached uses (scheme {Scheme}) not taken ({Code}); kept and sent again with the same id")]
     private static partial void LogRetry(ILogger logger, long uses, string scheme, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Uses} cached uses of {Keys} keys (scheme {Scheme}) were not counted: the service key may not report them (another owner or environment)")]
+    private static partial void LogSkipped(ILogger logger, long uses, int keys, string scheme);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage report of {Uses} cached uses (scheme {Scheme}) refused for good (HTTP {Status} {Code}); dropped")]
     private static partial void LogRefused(ILogger logger, long uses, string scheme, int status, string code);

@@ -16,6 +16,6 @@ public sealed class UsageReportsApi(UsageReportIntake intake)
         if (report.Uses is { } uses && uses.Any(u => u is null)) return Problems.Invalid("uses", "entries must be objects");
         var lines = report.Uses?.Select(u => new UsageReportLine(u.KeyId, u.ClientIp, u.Count)).ToList();
         var receipt = await intake.AcceptAsync(call.Authenticated, report.Id, lines, call.Aborted);
-        return ApiResult.Json(StatusCodes.Status202Accepted, new UsageReportResponse(receipt.Id.ToString("D"), receipt.Keys, receipt.Uses));
+        return ApiResult.Json(StatusCodes.Status202Accepted, new UsageReportResponse(receipt.Id.ToString("D"), receipt.Keys, receipt.Uses, receipt.SkippedKeys));
     }
 }

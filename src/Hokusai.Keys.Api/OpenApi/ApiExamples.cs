@@ -101,7 +101,7 @@ public static class ApiExamples
         uses = new object[] { new { keyId = KeyId, clientIp = "203.0.113.7", count = 118 }, new { keyId = KeyId, clientIp = "198.51.100.20", count = 4 } },
     };
 
-    public static UsageReportResponse UsageReportAccepted { get; } = new("0f8fad5b-d9cb-469f-a165-70867728950e", 1, 122);
+    public static UsageReportResponse UsageReportAccepted { get; } = new("0f8fad5b-d9cb-469f-a165-70867728950e", 1, 122, 0);
 
     public static ReportLeakResponse LeakReported { get; } = new(PlaintextSha256, GitHubLeakVerdict.TruePositive, "revoked");
 

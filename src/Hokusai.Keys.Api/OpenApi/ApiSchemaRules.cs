@@ -242,8 +242,9 @@ public static class ApiSchemaRules
         Set(reportEntry, "count", Integer(1, UsageReportIntake.MaxCountPerEntry, "int64", "Valid uses answered from the cache."), required: true);
         var receipt = Component(nameof(UsageReportResponse));
         Set(receipt, "id", String(GuidPattern));
-        Set(receipt, "keys", Integer(1, UsageReportIntake.MaxEntries, "int32", "Distinct keys in the report."));
-        Set(receipt, "uses", Integer(1, UsageReportIntake.MaxUsesPerReport, "int64"));
+        Set(receipt, "keys", Integer(0, UsageReportIntake.MaxEntries, "int32", "Distinct keys the report counted."));
+        Set(receipt, "uses", Integer(0, UsageReportIntake.MaxUsesPerReport, "int64"));
+        Set(receipt, "skippedKeys", Integer(0, UsageReportIntake.MaxEntries, "int32", "Distinct keys the report skipped: unknown, or not the caller's to report."));
     }
 
     private const string GuidPattern = "^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$";

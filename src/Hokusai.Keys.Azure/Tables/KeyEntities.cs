@@ -48,6 +48,7 @@ internal static class KeyEntities
         ["ExpiresAt"] = r.ExpiresAt,
         ["RevokedAt"] = r.RevokedAt,
         ["SuspendedAt"] = r.SuspendedAt,
+        ["SuspensionAuthority"] = r.SuspendedAt is null ? null : JsonSerializer.Serialize(r.SuspensionAuthority, Json),
         ["LastUsedAt"] = r.LastUsedAt,
         ["RotatedFromId"] = r.RotatedFromId,
         ["RotatedToId"] = r.RotatedToId,
@@ -86,6 +87,9 @@ internal static class KeyEntities
             ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
             RevokedAt = e.GetDateTimeOffset("RevokedAt"),
             SuspendedAt = e.GetDateTimeOffset("SuspendedAt"),
+            SuspensionAuthority = e.GetString("SuspensionAuthority") is { } suspension
+                ? JsonSerializer.Deserialize<List<string>>(suspension, Json) ?? [Caller.AdminScope]
+                : [Caller.AdminScope],
             LastUsedAt = e.GetDateTimeOffset("LastUsedAt"),
             RotatedFromId = e.GetString("RotatedFromId"),
             RotatedToId = e.GetString("RotatedToId"),

@@ -34,6 +34,12 @@ public sealed record ApiKeyRecord
 
     /// <summary>Set while the key is suspended: it validates as SUSPENDED until resumed (unlike revocation, reversible).</summary>
     public DateTimeOffset? SuspendedAt { get; init; }
+
+    /// <summary>
+    /// The authority of whoever suspended the key, as <see cref="LimitsAuthority"/> records a limit setter's: only a
+    /// caller holding at least this may resume it. A suspension stored without it counts as an admin's.
+    /// </summary>
+    public IReadOnlyList<string> SuspensionAuthority { get; init; } = [Caller.AdminScope];
     public DateTimeOffset? LastUsedAt { get; init; }
     public string? RotatedFromId { get; init; }
     public string? RotatedToId { get; init; }

@@ -29,6 +29,16 @@ public static class KeyAuthority
             throw InsufficientScope($"Key '{key.Id}' holds scopes this caller lacks ({string.Join(", ", missing)}); only a key holding them, or an admin, may change it.");
     }
 
+    /// <summary>
+    /// Resuming undoes a suspension, so it needs at least the authority of whoever suspended the key: a key an admin
+    /// suspended stays suspended until an admin resumes it.
+    /// </summary>
+    public static void EnsureMayResume(Caller caller, ApiKeyRecord key)
+    {
+        if (!Dominates(caller, key.SuspensionAuthority))
+            throw InsufficientScope($"Key '{key.Id}' was suspended by a caller with more authority; only such a caller may resume it.");
+    }
+
     /// <summary>A caller may give a key only scopes it holds itself.</summary>
     public static void EnsureMayGrant(Caller caller, IReadOnlyList<string> scopes)
     {
@@ -81,6 +91,10 @@ public static class KeyAuthority
     /// <summary>True when the caller holds at least the authority recorded on a key's limits.</summary>
     public static bool Dominates(Caller caller, IReadOnlyList<string> authority) =>
         caller.IsAdmin || (!authority.Contains(Caller.AdminScope) && authority.All(caller.Scopes.Contains));
+
+    /// <summary>True when the caller holds more than <paramref name="authority"/>: all of it and something else besides.</summary>
+    public static bool Exceeds(Caller caller, IReadOnlyList<string> authority) =>
+        Dominates(caller, authority) && !AuthorityOf(caller).All(authority.Contains);
 
     /// <summary>
     /// Checks a change of limits from <paramref name="before"/> to <paramref name="after"/> and returns

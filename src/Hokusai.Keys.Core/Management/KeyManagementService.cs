@@ -201,9 +201,11 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         ChangeAsync(keyId, caller, (record, now) =>
         {
             EnsureChangeable(record, now, allowExpired: false);
-            return record.SuspendedAt is not null
-                ? (record, null)
-                : (record with { SuspendedAt = now }, KeyEvent.Create(KeyEventTypes.Suspended, record.Id, caller, now));
+            // Suspending again is a no-op, unless the caller holds more authority than whoever suspended the key: then
+            // the suspension becomes the caller's, and only a caller as strong may resume it.
+            if (record.SuspendedAt is not null && !KeyAuthority.Exceeds(caller, record.SuspensionAuthority)) return (record, null);
+            return (record with { SuspendedAt = record.SuspendedAt ?? now, SuspensionAuthority = KeyAuthority.AuthorityOf(caller) },
+                KeyEvent.Create(KeyEventTypes.Suspended, record.Id, caller, now));
         }, cancellationToken);
 
     /// <summary>
@@ -214,6 +216,7 @@ public sealed class KeyManagementService(IKeyStore store, IKeySnapshotCache cach
         ChangeAsync(keyId, caller, (record, now) =>
         {
             EnsureChangeable(record, now, allowExpired: false);
+            if (record.SuspendedAt is not null) KeyAuthority.EnsureMayResume(caller, record);
             return record.SuspendedAt is not { } suspendedAt
                 ? (record, null)
                 : (record with { SuspendedAt = null }, KeyEvent.Create(KeyEventTypes.Resumed, record.Id, caller, now,

@@ -11,9 +11,10 @@ namespace Hokusai.Keys.Management;
 /// <list type="bullet">
 /// <item>Bounded: at most <see cref="MaxEntries"/> entries, each a count of 1–<see cref="MaxCountPerEntry"/>, at most
 /// <see cref="MaxUsesPerReport"/> uses in all; anything else is refused whole (400).</item>
-/// <item>Authority: the reporter may report only for keys it could see (<see cref="KeyAuthority.CanSee"/>); one key it
-/// cannot see refuses the whole report as "not found" (404), before anything is recorded, so a weaker key can neither
-/// inflate another owner's usage nor learn which of its keys exist.</item>
+/// <item>Authority: the reporter may report only for keys it could see (<see cref="KeyAuthority.CanSee"/>). The uses of
+/// any other key (another owner's, the other environment's, an admin key, or no key at all: the answer does not tell
+/// them apart) are skipped, not counted, and the rest are taken: a weaker key cannot inflate another owner's usage,
+/// and one caller of a service presenting another owner's key cannot make the service's whole report be refused.</item>
 /// <item>Once: the report's id (a client-made GUID) becomes the batch id of its usage message; the ingestor records a
 /// marker row per key and batch in Table Storage, so a retried report (same id) is applied once, durably.</item>
 /// <item>The uses count at the time the platform accepts the report (a reporter's clock is not trusted).</item>
@@ -58,13 +59,24 @@ public sealed class UsageReportIntake(KeyManagementService keys, IUsageReportSin
         if (total > MaxUsesPerReport) errors.Add("uses", $"at most {MaxUsesPerReport} uses per report in all; send the rest in another report");
         errors.ThrowIfAny();
 
-        // Every key is checked before anything is recorded: a report is taken whole or not at all.
+        // Every key is checked before anything is recorded; the uses of keys the caller could not see are skipped.
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var skipped = 0;
         foreach (var keyId in entries.Select(e => e.KeyId!).Distinct(StringComparer.Ordinal))
-            owners[keyId] = (await keys.GetAsync(keyId, caller, cancellationToken)).Owner;
+        {
+            try
+            {
+                owners[keyId] = (await keys.GetAsync(keyId, caller, cancellationToken)).Owner;
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+            {
+                skipped++;
+            }
+        }
 
-        var uses = entries.Select((e, i) => new ReportedUse(e.KeyId!, owners[e.KeyId!], addresses[i], (int)e.Count!.Value)).ToList();
-        await sink.AcceptAsync(BatchIdOf(reportId), time.GetUtcNow(), uses, cancellationToken);
-        return new UsageReportReceipt(reportId, owners.Count, total);
+        var uses = entries.Select((e, i) => (Entry: e, Address: addresses[i])).Where(x => owners.ContainsKey(x.Entry.KeyId!))
+            .Select(x => new ReportedUse(x.Entry.KeyId!, owners[x.Entry.KeyId!], x.Address, (int)x.Entry.Count!.Value)).ToList();
+        if (uses.Count > 0) await sink.AcceptAsync(BatchIdOf(reportId), time.GetUtcNow(), uses, cancellationToken);
+        return new UsageReportReceipt(reportId, owners.Count, uses.Sum(u => (long)u.Count), skipped);
     }
 }

@@ -7,10 +7,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace Hokusai.Keys.Core.Tests;
 
 /// <summary>
-/// Security review (suspend/resume): a suspension an admin made must not be undone by a weaker key of the key's owner.
-/// Fails on a44c124: ResumeAsync checks only what revoke checks (the caller holds the key's scopes), not who suspended it.
+/// A suspension an admin made must not be undone by a weaker key of the key's owner.
+/// (Failed before the suspension recorded its authority: resume checked only what revoke checks.)
 /// </summary>
-public class ReviewFindingsSuspensionTests
+public class SuspensionAuthorityTests
 {
     private static readonly Caller Admin = new("AAAAAAAAAAAAAAAa", "ops", [Caller.AdminScope], null);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));

@@ -5,11 +5,11 @@ using Hokusai.Keys.Testing;
 namespace Hokusai.Keys.Client.Tests;
 
 /// <summary>
-/// Security review (handler usage reporting): one cached answer for a key the service key cannot see (another owner, the
+/// One cached answer for a key the service key cannot see (another owner, the
 /// other environment, an admin key) must not make the platform refuse, and the reporter drop, every other key's uses.
-/// Fails on a44c124: the report is refused whole (404) and HokusaiUsageReporter drops it as "refused for good".
+/// (Failed when the report was refused whole with 404 and the reporter dropped it as refused for good.)
 /// </summary>
-public sealed class ReviewFindingsUsageReportTests
+public sealed class UsageReportSkipTests
 {
     private static readonly TimeSpan IngestionDeadline = TimeSpan.FromSeconds(30);
 
