@@ -70,9 +70,11 @@ internal sealed class TableKeyChangeFeed(KeyChangeLog log, IKeyChangeSignal sign
         var remembered = rows.Where(r => r.Ticks >= settled).ToList();
         if (remembered.Count > KeyChangeCursor.MaxSeen)
         {
-            // More changes within the settle window than a cursor holds: remember the newest, settle up to them.
+            // More changes within the settle window than a cursor holds: remember the newest, and keep the settled
+            // point, so a row stamped earlier that becomes readable later is still delivered. The older rows of the
+            // window come again until they settle: a follower evicts them twice, which costs a verify; a miss would
+            // leave a changed key valid at the edge.
             remembered = remembered[^KeyChangeCursor.MaxSeen..];
-            settled = remembered[0].Ticks;
         }
         return (changes, new KeyChangeCursor(settled, remembered.Select(r => KeyChangeCursor.Tag(r.Id)).ToList()));
     }
