@@ -119,6 +119,38 @@ public sealed class UsageReportTests
         Assert.Equal(7, await TotalAsync(admin, own.Id));
     }
 
+    /// <summary>
+    /// One cached answer for a key the service key cannot see (another owner, the other environment, an admin key) must
+    /// not make the platform refuse, and the reporter drop, every other key's uses.
+    /// </summary>
+    [Fact]
+    public async Task A_caller_with_a_key_of_another_owner_does_not_erase_the_reported_uses_of_other_keys()
+    {
+        var group = await ServerGroup.CreateAsync();
+        using var server = group.StartServer();
+        using var admin = NewClient(server, await server.CreateAdminKeyAsync());
+        var customer = await admin.CreateKeyAsync(new CreateKeyOptions { Name = "customer", Owner = "acme", Scopes = ["models:read"] });
+        var attacker = await admin.CreateKeyAsync(new CreateKeyOptions { Name = "attacker", Owner = "beta", Scopes = ["models:read"] });
+        var service = await admin.CreateKeyAsync(new CreateKeyOptions { Name = "edge", Owner = "acme", Scopes = [Domain.Caller.UsageReportScope] });
+        await using var app = await AuthHandlerApp.StartAsync(server, o =>
+        {
+            o.ServiceKey = service.Key;
+            o.ValidCacheDuration = TimeSpan.FromMinutes(10);
+        });
+
+        // Both answers cached, then every round of the reporter holds uses of both keys.
+        for (var i = 0; i <= 50; i++)
+        {
+            using var own = await app.Client.SendAsync(AuthHandlerApp.Get("/me", bearer: customer.Key, peer: "203.0.113.7"));
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            using var other = await app.Client.SendAsync(AuthHandlerApp.Get("/me", bearer: attacker.Key, peer: "198.51.100.9"));
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        }
+
+        Assert.True(await EventuallyAsync(async () => await TotalAsync(admin, customer.Id) >= 51),
+            $"the customer's 50 cached uses were not counted (total {await TotalAsync(admin, customer.Id)}, expected 1 + 50)");
+    }
+
     [Fact]
     public async Task A_key_with_the_watch_scope_reports_too_and_bad_reports_are_400_problems()
     {

@@ -1,6 +1,5 @@
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Security;
 using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -15,7 +14,7 @@ public class KeyHygieneTests
     private readonly InMemoryKeyStore _store = new();
 
     private KeyManagementService Keys(KeyAgeOptions? options = null) =>
-        new(_store, new NoCache(), new PlainHasher(), _time, options is null ? null : new KeyAgePolicy(Options.Create(options)));
+        new(_store, new NoKeySnapshotCache(), new PlainSecretHasher(), _time, options is null ? null : new KeyAgePolicy(Options.Create(options)));
 
     private static CreateKeyRequest Request(string[] scopes, long? expiresInSeconds = null, DateTimeOffset? expiresAt = null) =>
         new() { Name = "hygiene", Owner = "alice", Scopes = [.. scopes], ExpiresInSeconds = expiresInSeconds, ExpiresAt = expiresAt };
@@ -144,19 +143,5 @@ public class KeyHygieneTests
         Assert.Equal(ErrorCodes.Suspended, ValidationCode.Suspended.ToWire());
         Assert.True(ValidationCode.Suspended.IsAuthenticationFailure()); // 401 on authorize
         Assert.Equal(ValidationCode.Revoked, await h.CodeAsync(suspendedAndRevoked));
-    }
-
-    private sealed class NoCache : IKeySnapshotCache
-    {
-        public ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken) => ValueTask.FromResult<KeySnapshot?>(null);
-        public ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-        public ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class PlainHasher : ISecretHasher
-    {
-        public string Scheme => "test";
-        public string Hash(string secret) => "h:" + secret.GetHashCode();
-        public bool Verify(string secret, string hash, string scheme) => hash == Hash(secret);
     }
 }

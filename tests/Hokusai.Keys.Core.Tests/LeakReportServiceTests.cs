@@ -1,7 +1,5 @@
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Security;
-using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hokusai.Keys.Core.Tests;
@@ -14,7 +12,7 @@ public class LeakReportServiceTests
     private readonly InMemoryKeyStore _store = new();
     private readonly KeyManagementService _keys;
 
-    public LeakReportServiceTests() => _keys = new KeyManagementService(_store, new NoCache(), new PlainHasher(), _time);
+    public LeakReportServiceTests() => _keys = new KeyManagementService(_store, new NoKeySnapshotCache(), new PlainSecretHasher(), _time);
 
     private static readonly LeakReport Report = new("github", null, "https://github.com/o/r/blob/a/.env", "content");
 
@@ -76,19 +74,5 @@ public class LeakReportServiceTests
         Assert.Throws<DomainException>(() => KeyAuthority.WithLimitsSetBy(writer with { LeakPolicy = KeyLeakPolicy.Notify }, key with { LimitsAuthority = [Caller.AdminScope] }, byAdmin));
         Assert.Equal(KeyLeakPolicy.Revoke, KeyAuthority.WithLimitsSetBy(writer, byAdmin, byAdmin with { LeakPolicy = KeyLeakPolicy.Revoke }).LeakPolicy);
         Assert.Equal(KeyLeakPolicy.Notify, KeyAuthority.WithLimitsSetBy(Admin, key, notify).LeakPolicy);
-    }
-
-    private sealed class NoCache : IKeySnapshotCache
-    {
-        public ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken) => ValueTask.FromResult<KeySnapshot?>(null);
-        public ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-        public ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class PlainHasher : ISecretHasher
-    {
-        public string Scheme => "test";
-        public string Hash(string secret) => "h:" + secret.GetHashCode();
-        public bool Verify(string secret, string hash, string scheme) => hash == Hash(secret);
     }
 }

@@ -1,7 +1,5 @@
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Security;
-using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hokusai.Keys.Core.Tests;
@@ -14,7 +12,7 @@ public class RotationTests
     private readonly InMemoryKeyStore _store = new();
     private readonly KeyManagementService _keys;
 
-    public RotationTests() => _keys = new KeyManagementService(_store, new NoCache(), new PlainHasher(), _time);
+    public RotationTests() => _keys = new KeyManagementService(_store, new NoKeySnapshotCache(), new PlainSecretHasher(), _time);
 
     private async Task<ApiKeyRecord> CreateAsync(long? expiresInSeconds = null) =>
         (await _keys.CreateAsync(new CreateKeyRequest { Name = "rotating", Owner = "alice", Scopes = ["models:read"], ExpiresInSeconds = expiresInSeconds }, Admin, CancellationToken.None)).Record;
@@ -89,19 +87,5 @@ public class RotationTests
         var next = await _keys.RotateAsync(rotated.Record.Id, new RotateKeyRequest { GracePeriodSeconds = 0 }, Admin, CancellationToken.None);
         Assert.Equal(_time.GetUtcNow(), next.Previous.RevokedAt);
         Assert.Equal(key.Id, next.Record.QuotaId); // still the first key of the chain
-    }
-
-    private sealed class NoCache : IKeySnapshotCache
-    {
-        public ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken) => ValueTask.FromResult<KeySnapshot?>(null);
-        public ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-        public ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class PlainHasher : ISecretHasher
-    {
-        public string Scheme => "test";
-        public string Hash(string secret) => "h:" + secret.GetHashCode();
-        public bool Verify(string secret, string hash, string scheme) => hash == Hash(secret);
     }
 }

@@ -1,7 +1,5 @@
 using Hokusai.Keys.Domain;
 using Hokusai.Keys.Management;
-using Hokusai.Keys.Security;
-using Hokusai.Keys.Validation;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hokusai.Keys.Core.Tests;
@@ -19,7 +17,7 @@ public class SuspensionAuthorityTests
     [Fact]
     public async Task A_key_an_admin_suspended_cannot_be_resumed_by_a_keys_write_key_of_its_owner()
     {
-        var keys = new KeyManagementService(_store, new NoCache(), new PlainHasher(), _time);
+        var keys = new KeyManagementService(_store, new NoKeySnapshotCache(), new PlainSecretHasher(), _time);
         var key = (await keys.CreateAsync(new CreateKeyRequest { Name = "abused", Owner = "alice", Scopes = ["models:read"] }, Admin, CancellationToken.None)).Record;
         var manager = (await keys.CreateAsync(new CreateKeyRequest { Name = "alice-ops", Owner = "alice", Scopes = [Caller.WriteScope, "models:read"] }, Admin, CancellationToken.None)).Record;
         var alice = new Caller(manager.Id, "alice", [Caller.WriteScope, "models:read"], null) { Environment = manager.Environment };
@@ -29,19 +27,5 @@ public class SuspensionAuthorityTests
         var refusal = await Record.ExceptionAsync(() => keys.ResumeAsync(key.Id, alice, CancellationToken.None));
         Assert.True(refusal is DomainException { Kind: DomainErrorKind.Forbidden },
             $"a keys:write key of the owner resumed a key an admin suspended (status now {(await _store.GetAsync(key.Id, CancellationToken.None))!.Record.StatusAt(_time.GetUtcNow())})");
-    }
-
-    private sealed class NoCache : IKeySnapshotCache
-    {
-        public ValueTask<KeySnapshot?> TryGetAsync(string keyId, CancellationToken cancellationToken) => ValueTask.FromResult<KeySnapshot?>(null);
-        public ValueTask<bool> SetAsync(KeySnapshot snapshot, long loadStarted, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-        public ValueTask InvalidateAsync(string keyId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class PlainHasher : ISecretHasher
-    {
-        public string Scheme => "test";
-        public string Hash(string secret) => "h:" + secret.GetHashCode();
-        public bool Verify(string secret, string hash, string scheme) => hash == Hash(secret);
     }
 }
